@@ -1,0 +1,85 @@
+package org.mailslot.protocols.auth;
+
+import org.mailslot.core.net.AuthThrottle;
+import org.mailslot.core.net.Connection;
+import org.mailslot.directory.Account;
+import org.mailslot.directory.Directory;
+import org.mailslot.directory.DirectoryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Checks a login against the directory for every protocol, slowing down repeated failures per client address
+ * and per account (the delay doubles with each failure), and writes one log line per failure.
+ */
+public final class Authenticator {
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+
+    private final Directory directory;
+    private final AuthThrottle throttle;
+    private final PlaintextAuth plaintext;
+
+    public Authenticator(Directory directory, AuthThrottle throttle, PlaintextAuth plaintext) {
+        this.directory = directory;
+        this.throttle = throttle;
+        this.plaintext = plaintext;
+    }
+
+    /** Whether this connection may carry a password now (TLS, or plaintext allowed by configuration). */
+    public boolean mayAuthenticate(Connection c) {
+        return plaintext.allows(c);
+    }
+
+    /**
+     * The account for these credentials, or empty. On failure the caller's thread sleeps the throttle delay
+     * before returning, so a guesser gets slower with every try. The password array is wiped.
+     */
+    public Optional<Account> authenticate(Connection c, String user, char[] password) {
+        String addressKey = "ip:" + c.remote().getAddress().getHostAddress();
+        String userKey = "user:" + user.toLowerCase();
+        try {
+            Optional<Account> account;
+            try {
+                account = directory.authenticate(user, password);
+            } catch (DirectoryException e) {
+                if (e.reason() == DirectoryException.Reason.UNAVAILABLE) {
+                    throw e;
+                }
+                account = Optional.empty(); // malformed user name: same answer as a wrong password
+            }
+            if (account.isPresent()) {
+                throttle.succeeded(userKey);
+                return account;
+            }
+            Duration delay = throttle.failed(addressKey, userKey);
+            c.metrics().error("auth");
+            log.info("{} {} authentication failed for '{}' from {} (failure {} for this address, waiting {} ms)",
+                    c.metrics().protocol(), c.id(), printable(user), c.remote().getAddress().getHostAddress(),
+                    throttle.failures(addressKey), delay.toMillis());
+            sleep(delay);
+            return Optional.empty();
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
