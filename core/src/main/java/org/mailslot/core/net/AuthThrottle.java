@@ -26,10 +26,6 @@ public final class AuthThrottle {
         this.clock = clock;
     }
 
-    public AuthThrottle(NetSettings settings) {
-        this(settings.authFailureDelay(), settings.authFailureDelayMax(), Clock.systemUTC());
-    }
-
     /** Records a failure for every key and returns how long to wait before answering. */
     public Duration failed(String... keys) {
         Instant now = clock.instant();

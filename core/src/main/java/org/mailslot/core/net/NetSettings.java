@@ -13,13 +13,10 @@ import java.time.Duration;
  * @param commandTimeout   how long one command line may take to arrive once it has started (slow senders)
  * @param maxConnections   connections open at once on this listener
  * @param maxConnectionsPerAddress connections open at once from one client address
- * @param authFailureDelay delay after the first failed authentication; it doubles with every further failure
- * @param authFailureDelayMax ceiling of that delay
  * @param maxAuthFailures  failed authentications after which a session is closed
  */
 public record NetSettings(int lineLengthLimit, Duration idleTimeout, Duration commandTimeout, int maxConnections,
-                          int maxConnectionsPerAddress, Duration authFailureDelay, Duration authFailureDelayMax,
-                          int maxAuthFailures) {
+                          int maxConnectionsPerAddress, int maxAuthFailures) {
 
     public static NetSettings from(ConfigNode section, NetSettings defaults) {
         return new NetSettings(
@@ -28,8 +25,6 @@ public record NetSettings(int lineLengthLimit, Duration idleTimeout, Duration co
                 section.duration("command-timeout", defaults.commandTimeout(), Duration.ofSeconds(1), Duration.ofHours(2)),
                 section.integer("max-connections", defaults.maxConnections(), 1, 1_000_000),
                 section.integer("max-connections-per-address", defaults.maxConnectionsPerAddress(), 1, 1_000_000),
-                section.duration("auth-failure-delay", defaults.authFailureDelay(), Duration.ZERO, Duration.ofMinutes(1)),
-                section.duration("auth-failure-delay-max", defaults.authFailureDelayMax(), Duration.ZERO, Duration.ofMinutes(10)),
                 section.integer("max-auth-failures", defaults.maxAuthFailures(), 1, 100));
     }
 }
