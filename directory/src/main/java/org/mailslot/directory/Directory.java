@@ -1,0 +1,189 @@
+package org.mailslot.directory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The directory: domains, accounts, aliases, nodes and the slot map, in SQLite or PostgreSQL.
+ *
+ * <p>Thread-safe. Every method is one short transaction or read; failures are {@link DirectoryException}s
+ * whose {@link DirectoryException#reason() reason} says what went wrong and whose message names the
+ * thing. Addresses are normalized with {@link Addresses}; domain names are lower-case ASCII.
+ */
+public final class Directory implements AutoCloseable {
+
+    private final Database db;
+    private final Domains domains;
+    private final Accounts accounts;
+    private final Aliases aliases;
+    private final Recipients recipients;
+    private final SlotMap slots;
+
+    private Directory(Database db, DirectorySettings settings, Clock clock) {
+        this.db = db;
+        PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
+                settings.argon2Parallelism());
+        this.domains = new Domains(db, clock);
+        this.accounts = new Accounts(db, hasher, clock);
+        this.aliases = new Aliases(db, clock);
+        this.recipients = new Recipients(db, settings.recipientDelimiter());
+        this.slots = new SlotMap(db, clock);
+    }
+
+    /** Connects and brings the schema up to date (Flyway); UNAVAILABLE when either fails. */
+    public static Directory open(DirectorySettings settings) {
+        return open(settings, Clock.systemUTC());
+    }
+
+    static Directory open(DirectorySettings settings, Clock clock) {
+        Database db = Database.open(settings);
+        try {
+            return new Directory(db, settings, clock);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    // ---- domains
+
+    /** Adds a hosted domain; INVALID when malformed, EXISTS when already hosted. */
+    public Domain addDomain(String name) {
+        return domains.add(name);
+    }
+
+    /** NOT_FOUND when not hosted; NOT_EMPTY while it has accounts or aliases. */
+    public void removeDomain(String name) {
+        domains.remove(name);
+    }
+
+    public List<Domain> listDomains() {
+        return domains.list();
+    }
+
+    /** False for a malformed name too. */
+    public boolean isHostedDomain(String name) {
+        return domains.isHosted(name);
+    }
+
+    // ---- accounts
+
+    /** Creates an account in the emptiest slot with an Argon2id hash of {@code password} (not cleared). */
+    public Account addAccount(String address, char[] password, long quotaBytes) {
+        return accounts.add(address, password, quotaBytes);
+    }
+
+    /** Creates an account with a Dovecot-style hash: {SHA512-CRYPT}, {SHA256-CRYPT}, {BLF-CRYPT}, {ARGON2ID}. */
+    public Account importAccount(String address, String passwordHash, long quotaBytes) {
+        return accounts.importAccount(address, passwordHash, quotaBytes);
+    }
+
+    public void setPassword(String address, char[] password) {
+        accounts.setPassword(address, password);
+    }
+
+    /** Sets a Dovecot-style hash, as in {@link #importAccount}. */
+    public void setPasswordHash(String address, String passwordHash) {
+        accounts.setPasswordHash(address, passwordHash);
+    }
+
+    /** 0 means unlimited. */
+    public void setQuota(String address, long quotaBytes) {
+        accounts.setQuota(address, quotaBytes);
+    }
+
+    /** Removes the account and any alias that points at it; NOT_FOUND when there is none. */
+    public void removeAccount(String address) {
+        accounts.remove(address);
+    }
+
+    public Optional<Account> findAccount(String address) {
+        return accounts.find(address);
+    }
+
+    public Optional<Account> findAccount(long id) {
+        return accounts.find(id);
+    }
+
+    /** All accounts, or those of one hosted domain (NOT_FOUND when it is not hosted). */
+    public List<Account> listAccounts(String domainOrNull) {
+        return accounts.list(domainOrNull);
+    }
+
+    /**
+     * The account when the password is right; empty for an unknown or malformed address or a wrong password,
+     * in the same time. A legacy hash is replaced by Argon2id on success. The caller keeps and clears the array.
+     */
+    public Optional<Account> authenticate(String address, char[] password) {
+        return accounts.authenticate(address, password);
+    }
+
+    // ---- aliases
+
+    /**
+     * Adds {@code source -> target}. The source ("user@dom" or "@dom") must be in a hosted domain and not
+     * be an account; the target must be an account or alias source in a hosted domain (NOT_FOUND otherwise;
+     * INVALID for other domains). EXISTS for a duplicate; INVALID for a loop.
+     */
+    public Alias addAlias(String source, String target) {
+        return aliases.add(source, target);
+    }
+
+    /** NOT_FOUND when there is no such alias. */
+    public void removeAlias(String source, String target) {
+        aliases.remove(source, target);
+    }
+
+    public List<Alias> listAliases(String domainOrNull) {
+        return aliases.list(domainOrNull);
+    }
+
+    /**
+     * Accounts that mail to this address lands in: the account itself; else alias targets expanded
+     * recursively (depth limit 8, deduplicated); else, if the local part holds the recipient delimiter, the
+     * same lookup without "+tag"; else the domain's catch-all alias; else empty (unknown recipient).
+     * INVALID for a malformed address.
+     */
+    public List<Account> resolveRecipient(String address) {
+        return recipients.resolve(address);
+    }
+
+    // ---- nodes and slots
+
+    /** Adds the node or updates its address. */
+    public Node registerNode(String name, String address) {
+        return slots.registerNode(name, address);
+    }
+
+    public List<Node> listNodes() {
+        return slots.listNodes();
+    }
+
+    /**
+     * Creates the slots 1..count that do not exist yet, mastered by {@code masterNode} (NOT_FOUND unless
+     * registered), without replica, epoch 1, in sync. Existing slots are left alone.
+     */
+    public void ensureSlots(String masterNode, int count) {
+        slots.ensureSlots(masterNode, count);
+    }
+
+    public List<Slot> listSlots() {
+        return slots.listSlots();
+    }
+
+    public Optional<Slot> slot(int id) {
+        return slots.slot(id);
+    }
+
+    /** Number of accounts in every slot, empty slots included, by slot id. */
+    public Map<Integer, Integer> accountsPerSlot() {
+        return slots.accountsPerSlot();
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
