@@ -1,0 +1,10 @@
+package org.mailslot.core.mime;
+
+/**
+ * The IMAP views of one message, computed once at append and cached by the store.
+ *
+ * @param envelope      the ENVELOPE list (RFC 9051 section 7.5.2), e.g. {@code ("date" "subject" ...)}
+ * @param body          the BODY list: BODYSTRUCTURE without extension data
+ * @param bodyStructure the BODYSTRUCTURE list with extension data (MD5, disposition, language, location)
+ */
+public record MessageIndex(String envelope, String body, String bodyStructure) {}
