@@ -49,8 +49,9 @@ final class Accounts {
         long now = clock.millis();
         return db.write(c -> {
             Domains.requireHosted(c, parsed.domain());
-            if (find(c, parsed.key()).isPresent()) {
-                throw DirectoryException.exists("account " + parsed);
+            var existing = find(c, parsed.key());
+            if (existing.isPresent()) {
+                throw DirectoryException.exists("account " + existing.get().account().address());
             }
             if (Aliases.isSource(c, parsed.key())) {
                 throw DirectoryException.exists("alias " + parsed);

@@ -55,9 +55,11 @@ final class Aliases {
             if (src.key().equals(dst.key()) || reachable(c, dst.key()).contains(src.key())) {
                 throw DirectoryException.invalid(name + " would make a loop");
             }
+            // One source keeps one spelling, whatever case later additions use.
+            String sourceText = sourceText(c, src.key()).orElse(src.text());
             try (var st = c.prepareStatement("INSERT INTO aliases (source, source_key, target, target_key, domain,"
                     + " created) VALUES (?, ?, ?, ?, ?, ?)")) {
-                st.setString(1, src.text());
+                st.setString(1, sourceText);
                 st.setString(2, src.key());
                 st.setString(3, dst.toString());
                 st.setString(4, dst.key());
@@ -70,7 +72,7 @@ final class Aliases {
                 }
                 throw e;
             }
-            return new Alias(src.text(), dst.toString());
+            return new Alias(sourceText, dst.toString());
         });
     }
 
@@ -110,6 +112,15 @@ final class Aliases {
                 }
             }
         });
+    }
+
+    private static java.util.Optional<String> sourceText(Connection c, String key) throws SQLException {
+        try (var st = c.prepareStatement("SELECT source FROM aliases WHERE source_key = ? LIMIT 1")) {
+            st.setString(1, key);
+            try (var rs = st.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+            }
+        }
     }
 
     static boolean isSource(Connection c, String key) throws SQLException {
