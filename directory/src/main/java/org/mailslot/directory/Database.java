@@ -3,8 +3,10 @@ package org.mailslot.directory;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -33,6 +35,7 @@ final class Database implements AutoCloseable {
     static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
     /** Key of the PostgreSQL advisory lock that serializes directory writes ("mailslot" in ASCII, roughly). */
     static final long WRITE_LOCK_KEY = 0x6d61696c736c6f74L;
+    private static final int FLYWAY_CONNECTIONS = 2;
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
@@ -53,14 +56,23 @@ final class Database implements AutoCloseable {
     static Database open(DirectorySettings settings) {
         Dialect dialect = settings.isSqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
         if (dialect == Dialect.SQLITE) {
-            createParentFolder(settings.jdbcUrl());
+            prepareSqliteFile(settings.jdbcUrl());
         }
+        // Flyway holds two connections at once (lock + migration), so it gets its own short-lived pool
+        // and a pool of one still works.
+        try (HikariDataSource migrations = connect(settings, dialect, "directory-migrate", FLYWAY_CONNECTIONS)) {
+            migrate(migrations, dialect);
+        }
+        return new Database(connect(settings, dialect, "directory", settings.poolSize()), dialect);
+    }
+
+    private static HikariDataSource connect(DirectorySettings settings, Dialect dialect, String name, int size) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("directory");
+        config.setPoolName(name);
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());
-        config.setMaximumPoolSize(settings.poolSize());
+        config.setMaximumPoolSize(size);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         if (dialect == Dialect.SQLITE) {
             config.addDataSourceProperty("journal_mode", "WAL");
@@ -69,45 +81,30 @@ final class Database implements AutoCloseable {
             config.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MILLIS));
             config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         }
-        HikariDataSource pool;
         try {
-            pool = new HikariDataSource(config);
+            return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new DirectoryException(DirectoryException.Reason.UNAVAILABLE,
                     "cannot connect to the directory database at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
         }
-        Database database = new Database(pool, dialect);
-        try {
-            database.migrate();
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-        return database;
     }
 
     Dialect dialect() {
         return dialect;
     }
 
-    private void migrate() {
+    private static void migrate(HikariDataSource dataSource, Dialect dialect) {
         String folder = dialect == Dialect.SQLITE ? "sqlite" : "postgresql";
         try {
-            // Flyway serializes itself through the same write discipline: it is the only writer at open.
-            sqliteWriter.lock();
-            try {
-                var result = Flyway.configure(Database.class.getClassLoader())
-                        .dataSource(pool)
-                        .locations("classpath:db/migration/" + folder)
-                        .validateMigrationNaming(true)
-                        .load()
-                        .migrate();
-                if (result.migrationsExecuted > 0) {
-                    log.info("directory schema migrated to version {} ({} migrations)", result.targetSchemaVersion,
-                            result.migrationsExecuted);
-                }
-            } finally {
-                sqliteWriter.unlock();
+            var result = Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration/" + folder)
+                    .validateMigrationNaming(true)
+                    .load()
+                    .migrate();
+            if (result.migrationsExecuted > 0) {
+                log.info("directory schema migrated to version {} ({} migrations)", result.targetSchemaVersion,
+                        result.migrationsExecuted);
             }
         } catch (FlywayException e) {
             throw new DirectoryException(DirectoryException.Reason.UNAVAILABLE,
@@ -196,20 +193,29 @@ final class Database implements AutoCloseable {
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
-    private static void createParentFolder(String jdbcUrl) {
+    /**
+     * Creates the folder and, owner-only, the file of an SQLite database: it holds password hashes. SQLite
+     * gives its -wal and -shm files the same permissions.
+     */
+    private static void prepareSqliteFile(String jdbcUrl) {
         String rest = jdbcUrl.substring("jdbc:sqlite:".length());
         if (rest.isEmpty() || rest.startsWith(":") || rest.startsWith("file:")) {
             return; // in-memory or URI form: nothing to create
         }
         int query = rest.indexOf('?');
-        Path parent = Path.of(query < 0 ? rest : rest.substring(0, query)).toAbsolutePath().getParent();
-        if (parent != null) {
-            try {
-                Files.createDirectories(parent);
-            } catch (IOException e) {
-                throw new DirectoryException(DirectoryException.Reason.UNAVAILABLE,
-                        "cannot create the folder " + parent + " for the directory database: " + e.getMessage(), e);
+        Path file = Path.of(query < 0 ? rest : rest.substring(0, query)).toAbsolutePath();
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
             }
+            if (Files.notExists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+        } catch (FileAlreadyExistsException e) {
+            // another process created it first: fine
+        } catch (IOException e) {
+            throw new DirectoryException(DirectoryException.Reason.UNAVAILABLE,
+                    "cannot create the directory database file " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -210,7 +210,7 @@ final class ShaCrypt {
                 if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
                     throw new IllegalArgumentException("bad rounds");
                 }
-                rounds = (int) Math.clamp(Long.parseLong(digits), MIN_ROUNDS, MAX_ROUNDS);
+                rounds = Math.clamp(Long.parseLong(digits), MIN_ROUNDS, MAX_ROUNDS);
                 explicit = true;
                 pos = end + 1;
             }

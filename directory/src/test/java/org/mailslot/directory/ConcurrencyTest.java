@@ -72,4 +72,17 @@ class ConcurrencyTest {
             assertThat(a.listAccounts(null)).hasSize(20);
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.mailslot.directory.Backend#all")
+    void worksWithAPoolOfOneConnection(Backend backend) {
+        DirectorySettings cheap = backend.settings();
+        DirectorySettings one = new DirectorySettings(cheap.jdbcUrl(), cheap.user(), cheap.password(), 1,
+                cheap.argon2MemoryKib(), cheap.argon2Iterations(), cheap.argon2Parallelism(), "+");
+        try (Directory d = populated(Directory.open(one))) {
+            d.importAccount("bob@example.test", "{SHA512-CRYPT}" + PasswordImportTest.SHA512_CRYPT, 0);
+            assertThat(d.authenticate("bob@example.test", pw("secret"))).isPresent(); // read, then rehash write
+            assertThat(d.resolveRecipient("bob+x@example.test")).hasSize(1);
+        }
+    }
 }
