@@ -1,0 +1,203 @@
+package org.mailslot.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Content-addressed, immutable bodies under {@code blobs/ab/cd/<sha256>}. A body is written to
+ * {@code blobs/tmp}, fsynced and renamed into place; the caller then has it <em>pinned</em> until the row
+ * that refers to it commits, so garbage collection never removes a body that is about to be referenced.
+ */
+final class BlobStore {
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final int BUFFER = 64 * 1024;
+
+    /** A body now on disk; {@code dirToSync} is its directory when a rename into it still needs an fsync. */
+    record Written(String hash, long size, Path dirToSync) {}
+
+    private final Path root;
+    private final Path tmp;
+    private final Map<String, Integer> pins = new HashMap<>();
+
+    BlobStore(Path root) throws IOException {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
+        cleanTmp();
+    }
+
+    /** Temp files left by an abrupt stop never became blobs: remove them. */
+    private void cleanTmp() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    Path path(String hash) {
+        return root.resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
+    }
+
+    static boolean isHash(String s) {
+        return s != null && HASH.matcher(s).matches();
+    }
+
+    /** Writes and fsyncs the body, leaving it pinned; the caller must {@link #unpin} it. */
+    Written write(MessageContent content) throws IOException {
+        Path temp = tmp.resolve(UUID.randomUUID() + ".tmp");
+        MessageDigest sha = sha256();
+        long size = 0;
+        try (InputStream in = content.open();
+             FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[BUFFER];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                sha.update(buf, 0, n);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                size += n;
+            }
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        String hash = HexFormat.of().formatHex(sha.digest());
+        pin(hash);
+        try {
+            Path target = path(hash);
+            if (Files.exists(target) && Files.size(target) == size) {
+                Files.delete(temp); // already stored: bodies are immutable and shared
+                return new Written(hash, size, null);
+            }
+            Path dir = target.getParent();
+            if (!Files.isDirectory(dir)) {
+                createDirSynced(dir.getParent());
+                createDirSynced(dir);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return new Written(hash, size, dir);
+        } catch (IOException | RuntimeException e) {
+            unpin(hash);
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    private static void createDirSynced(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            syncDir(dir.getParent());
+        }
+    }
+
+    static void syncDir(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    InputStream open(String hash) throws IOException {
+        if (!isHash(hash)) {
+            throw new NoSuchFileException("not a blob hash: " + hash);
+        }
+        return Files.newInputStream(path(hash));
+    }
+
+    private void pin(String hash) {
+        synchronized (pins) {
+            pins.merge(hash, 1, Integer::sum);
+        }
+    }
+
+    void unpin(String hash) {
+        synchronized (pins) {
+            pins.computeIfPresent(hash, (h, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /**
+     * Deletes the blob if nobody has it pinned and {@code referenced} says no committed row uses it.
+     * Both checks and the delete happen under the pin lock, so a writer that pins afterwards sees the
+     * file gone and writes it again.
+     */
+    boolean collect(String hash, Predicate<String> referenced) throws IOException {
+        synchronized (pins) {
+            if (pins.containsKey(hash) || referenced.test(hash)) {
+                return false;
+            }
+            return Files.deleteIfExists(path(hash));
+        }
+    }
+
+    /** Every stored blob file (the tmp folder excluded). */
+    List<Path> files() throws IOException {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> level1 = Files.newDirectoryStream(root)) {
+            for (Path a : level1) {
+                if (!Files.isDirectory(a) || a.equals(tmp)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> level2 = Files.newDirectoryStream(a)) {
+                    for (Path b : level2) {
+                        if (!Files.isDirectory(b)) {
+                            continue;
+                        }
+                        try (DirectoryStream<Path> files = Files.newDirectoryStream(b)) {
+                            for (Path f : files) {
+                                out.add(f);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Re-hashes a stored blob; null when it is missing. */
+    String rehash(Path file) throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[BUFFER];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                sha.update(buf, 0, n);
+            }
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    Path root() {
+        return root;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

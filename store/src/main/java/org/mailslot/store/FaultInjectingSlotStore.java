@@ -1,0 +1,197 @@
+package org.mailslot.store;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The SQLite slot store with crash points for durability tests: arm a {@link FaultPoint} and the next
+ * write that reaches it fails there with {@code StoreException(IO)}, exactly as if the process had died
+ * at that moment (what is on disk stays as it was).
+ */
+public final class FaultInjectingSlotStore implements SlotStore {
+
+    /** Where a write can be made to fail. */
+    public enum FaultPoint {
+        /** The body is written, fsynced and renamed, but no row has been queued. */
+        AFTER_BLOB_WRITE,
+        /** Every request of the group commit ran, the transaction has not committed (it rolls back). */
+        BEFORE_COMMIT,
+        /** The transaction committed, but the callers are never told (a crash before the reply). */
+        AFTER_COMMIT
+    }
+
+    private final AtomicReference<FaultPoint> armed = new AtomicReference<>();
+    private final SqliteSlotStore delegate;
+
+    private FaultInjectingSlotStore(Path slotDir, int slotId, StoreSettings settings) {
+        this.delegate = new SqliteSlotStore(slotDir, slotId, settings, this::hit, Clock.systemUTC());
+    }
+
+    public static FaultInjectingSlotStore open(Path slotDir, int slotId, StoreSettings settings) {
+        return new FaultInjectingSlotStore(slotDir, slotId, settings);
+    }
+
+    /** The next write that reaches {@code point} fails there; one shot. */
+    public void failOnce(FaultPoint point) {
+        armed.set(point);
+    }
+
+    public void disarm() {
+        armed.set(null);
+    }
+
+    private void hit(FaultPoint point) {
+        if (armed.compareAndSet(point, null)) {
+            throw new StoreException(StoreException.Reason.IO, "injected fault at " + point);
+        }
+    }
+
+    @Override
+    public int slotId() {
+        return delegate.slotId();
+    }
+
+    @Override
+    public long epoch() {
+        return delegate.epoch();
+    }
+
+    @Override
+    public void createAccount(long accountId) {
+        delegate.createAccount(accountId);
+    }
+
+    @Override
+    public void deleteAccount(long accountId) {
+        delegate.deleteAccount(accountId);
+    }
+
+    @Override
+    public List<Mailbox> mailboxes(long accountId) {
+        return delegate.mailboxes(accountId);
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long accountId, String name) {
+        return delegate.mailbox(accountId, name);
+    }
+
+    @Override
+    public MailboxStatus status(long mailboxId) {
+        return delegate.status(mailboxId);
+    }
+
+    @Override
+    public Mailbox createMailbox(long accountId, String name, SpecialUse use) {
+        return delegate.createMailbox(accountId, name, use);
+    }
+
+    @Override
+    public void renameMailbox(long accountId, String from, String to) {
+        delegate.renameMailbox(accountId, from, to);
+    }
+
+    @Override
+    public void deleteMailbox(long accountId, String name) {
+        delegate.deleteMailbox(accountId, name);
+    }
+
+    @Override
+    public void setSubscribed(long accountId, String name, boolean subscribed) {
+        delegate.setSubscribed(accountId, name, subscribed);
+    }
+
+    @Override
+    public List<DeliveryOutcome> deliver(MessageContent body, Instant internalDate, List<DeliveryTarget> targets) {
+        return delegate.deliver(body, internalDate, targets);
+    }
+
+    @Override
+    public AppendResult append(long accountId, String mailbox, MessageContent body, Set<String> flags,
+                               Instant internalDate, long quotaBytes) {
+        return delegate.append(accountId, mailbox, body, flags, internalDate, quotaBytes);
+    }
+
+    @Override
+    public List<MessageMeta> storeFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags) {
+        return delegate.storeFlags(mailboxId, uids, op, flags);
+    }
+
+    @Override
+    public List<AppendResult> copy(long fromMailboxId, Collection<Long> uids, long toMailboxId, long quotaBytes) {
+        return delegate.copy(fromMailboxId, uids, toMailboxId, quotaBytes);
+    }
+
+    @Override
+    public void expunge(long mailboxId, Collection<Long> uids) {
+        delegate.expunge(mailboxId, uids);
+    }
+
+    @Override
+    public int restore(long accountId, Instant expungedSince) {
+        return delegate.restore(accountId, expungedSince);
+    }
+
+    @Override
+    public int purgeExpunged(Instant now) {
+        return delegate.purgeExpunged(now);
+    }
+
+    @Override
+    public List<MessageMeta> messages(long mailboxId) {
+        return delegate.messages(mailboxId);
+    }
+
+    @Override
+    public Optional<MessageMeta> message(long mailboxId, long uid) {
+        return delegate.message(mailboxId, uid);
+    }
+
+    @Override
+    public List<Long> expungedSince(long mailboxId, long sinceModSeq) {
+        return delegate.expungedSince(mailboxId, sinceModSeq);
+    }
+
+    @Override
+    public InputStream openBody(String blobHash) {
+        return delegate.openBody(blobHash);
+    }
+
+    @Override
+    public QuotaUsage quotaUsage(long accountId) {
+        return delegate.quotaUsage(accountId);
+    }
+
+    @Override
+    public List<ChangeRecord> changesSince(long seq, int max) {
+        return delegate.changesSince(seq, max);
+    }
+
+    @Override
+    public long lastChangeSeq() {
+        return delegate.lastChangeSeq();
+    }
+
+    @Override
+    public VerifyReport verify() {
+        return delegate.verify();
+    }
+
+    @Override
+    public void addChangeListener(Consumer<ChangeRecord> listener) {
+        delegate.addChangeListener(listener);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

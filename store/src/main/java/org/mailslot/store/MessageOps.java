@@ -1,0 +1,241 @@
+package org.mailslot.store;
+
+import static org.mailslot.store.StoreException.Reason.NOT_FOUND;
+import static org.mailslot.store.StoreException.Reason.OVER_QUOTA;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Message mutations, run by the writer inside a group commit. */
+final class MessageOps {
+    /** The parts of a message row that do not depend on where it lands. */
+    record Content(Set<String> flags, long internalDateMillis, long size, String blobHash, String envelope,
+                   String body, String bodyStructure, long emailId) {
+        static Content of(MessageMeta m) {
+            return new Content(m.flags(), m.internalDate().toEpochMilli(), m.size(), m.blobHash(), m.envelope(),
+                    m.body(), m.bodyStructure(), m.emailId());
+        }
+
+        Content withFlags(Set<String> f) {
+            return new Content(f, internalDateMillis, size, blobHash, envelope, body, bodyStructure, emailId);
+        }
+    }
+
+    private MessageOps() {}
+
+    /** Inserts into {@code mailboxId} with the next UID and a new modseq; emailId 0 allocates one. */
+    static AppendResult insert(Tx tx, long mailboxId, Content m, Map<String, Object> extra) throws SQLException {
+        Mailbox mb = Sql.requireMailbox(tx.c(), mailboxId);
+        long uid = mb.uidNext();
+        long modSeq = mb.highestModSeq() + 1;
+        long emailId = m.emailId();
+        if (emailId == 0) {
+            emailId = tx.queryLong("SELECT value FROM meta WHERE key = 'next_email_id'");
+            tx.update("UPDATE meta SET value = value + 1 WHERE key = 'next_email_id'");
+        }
+        tx.update("UPDATE mailbox SET uid_next = ?, highest_modseq = ? WHERE id = ?", uid + 1, modSeq, mailboxId);
+        String flags = Flags.encode(new TreeSet<>(m.flags()));
+        tx.update("INSERT INTO message(mailbox_id, uid, modseq, flags, seen, internal_date, size, blob_hash,"
+                        + " envelope, body, body_structure, email_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                mailboxId, uid, modSeq, flags, m.flags().contains(Flags.SEEN), m.internalDateMillis(), m.size(),
+                m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), emailId);
+        tx.update("UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + 1 WHERE id = ?",
+                m.size(), mb.accountId());
+        Map<String, Object> payload = Tx.payload("accountId", mb.accountId(), "mailboxId", mailboxId, "uid", uid,
+                "modSeq", modSeq, "flags", flags, "internalDate", m.internalDateMillis(), "size", m.size(),
+                "blobHash", m.blobHash(), "envelope", m.envelope(), "body", m.body(),
+                "bodyStructure", m.bodyStructure(), "emailId", emailId, "uidNext", uid + 1, "highestModSeq", modSeq);
+        payload.putAll(extra);
+        tx.change("message.add", payload);
+        return new AppendResult(mailboxId, mb.uidValidity(), uid, modSeq);
+    }
+
+    static long usedBytes(Tx tx, long accountId) throws SQLException {
+        return tx.queryLong("SELECT used_bytes FROM account WHERE id = ?", accountId);
+    }
+
+    static List<DeliveryOutcome> deliver(Tx tx, Content m, List<DeliveryTarget> targets) throws SQLException {
+        List<DeliveryOutcome> out = new ArrayList<>();
+        Set<Long> seen = new java.util.HashSet<>();
+        for (DeliveryTarget t : targets) {
+            if (!seen.add(t.accountId())) {
+                continue; // one copy per account, however often it is named
+            }
+            Mailbox inbox = MailboxOps.inbox(tx, t.accountId());
+            long used = usedBytes(tx, t.accountId());
+            if (t.quotaBytes() > 0 && used + m.size() > t.quotaBytes()) {
+                out.add(new DeliveryOutcome.OverQuota(t.accountId(), used, t.quotaBytes()));
+                continue;
+            }
+            AppendResult r = insert(tx, inbox.id(), m, Map.of());
+            out.add(new DeliveryOutcome.Delivered(t.accountId(), r.mailboxId(), r.uidValidity(), r.uid()));
+        }
+        return out;
+    }
+
+    static AppendResult append(Tx tx, long accountId, String mailbox, Content m, long quotaBytes) throws SQLException {
+        Mailbox mb = MailboxOps.require(tx, accountId, mailbox);
+        checkQuota(tx, accountId, m.size(), quotaBytes);
+        return insert(tx, mb.id(), m, Map.of());
+    }
+
+    private static void checkQuota(Tx tx, long accountId, long adding, long quotaBytes) throws SQLException {
+        long used = usedBytes(tx, accountId);
+        if (quotaBytes > 0 && used + adding > quotaBytes) {
+            throw new StoreException(OVER_QUOTA, "quota exceeded: " + used + " + " + adding + " > " + quotaBytes);
+        }
+    }
+
+    private static List<MessageMeta> visible(Tx tx, long mailboxId, Collection<Long> uids) throws SQLException {
+        List<MessageMeta> out = new ArrayList<>();
+        for (long uid : new TreeSet<>(uids)) {
+            out.addAll(Sql.messages(tx.c(), "mailbox_id = ? AND uid = ? AND state = 0", mailboxId, uid));
+        }
+        return out;
+    }
+
+    static List<MessageMeta> storeFlags(Tx tx, long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags)
+            throws SQLException {
+        Mailbox mb = Sql.requireMailbox(tx.c(), mailboxId);
+        TreeSet<String> given = Flags.normalize(flags);
+        long modSeq = mb.highestModSeq() + 1; // one modseq for the whole command (RFC 7162 allows it)
+        List<Object> updates = new ArrayList<>();
+        List<MessageMeta> out = new ArrayList<>();
+        for (MessageMeta m : visible(tx, mailboxId, uids)) {
+            TreeSet<String> next = new TreeSet<>(m.flags());
+            switch (op) {
+                case ADD -> next.addAll(given);
+                case REMOVE -> next.removeAll(given);
+                case REPLACE -> {
+                    next.clear();
+                    next.addAll(given);
+                }
+            }
+            if (next.equals(new TreeSet<>(m.flags()))) {
+                out.add(m);
+                continue;
+            }
+            String encoded = Flags.encode(next);
+            tx.update("UPDATE message SET flags = ?, seen = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                    encoded, next.contains(Flags.SEEN), modSeq, mailboxId, m.uid());
+            updates.add(Tx.payload("uid", m.uid(), "flags", encoded));
+            out.add(new MessageMeta(m.mailboxId(), m.uid(), modSeq, Flags.decode(encoded), m.internalDate(),
+                    m.size(), m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), m.emailId()));
+        }
+        if (!updates.isEmpty()) {
+            tx.update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mailboxId);
+            tx.change("message.flags", Tx.payload("mailboxId", mailboxId, "modSeq", modSeq, "updates", updates));
+        }
+        return out;
+    }
+
+    static List<AppendResult> copy(Tx tx, long fromMailboxId, Collection<Long> uids, long toMailboxId,
+                                   long quotaBytes) throws SQLException {
+        Sql.requireMailbox(tx.c(), fromMailboxId);
+        Mailbox to = Sql.requireMailbox(tx.c(), toMailboxId);
+        List<MessageMeta> source = visible(tx, fromMailboxId, uids);
+        long total = source.stream().mapToLong(MessageMeta::size).sum();
+        checkQuota(tx, to.accountId(), total, quotaBytes);
+        List<AppendResult> out = new ArrayList<>();
+        for (MessageMeta m : source) {
+            out.add(insert(tx, toMailboxId, Content.of(m),
+                    Tx.payload("copiedFrom", Tx.payload("mailboxId", fromMailboxId, "uid", m.uid()))));
+        }
+        return out;
+    }
+
+    static Void expunge(Tx tx, long mailboxId, Collection<Long> uids) throws SQLException {
+        Mailbox mb = Sql.requireMailbox(tx.c(), mailboxId);
+        hide(tx, mb, visible(tx, mailboxId, uids), 1, "expunge");
+        return null;
+    }
+
+    static void expungeAll(Tx tx, Mailbox mb) throws SQLException {
+        hide(tx, mb, Sql.messages(tx.c(), "mailbox_id = ? AND state = 0 ORDER BY uid", mb.id()), 1, "expunge");
+    }
+
+    /** Marks rows hidden with one new modseq: state 1 (restorable) or 2 (moved away, tombstone only). */
+    private static void hide(Tx tx, Mailbox mb, List<MessageMeta> rows, int state, String why) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        long modSeq = mb.highestModSeq() + 1;
+        List<Long> done = new ArrayList<>();
+        long bytes = 0;
+        for (MessageMeta m : rows) {
+            tx.update("UPDATE message SET state = ?, expunged_modseq = ?, expunged_at = ? WHERE mailbox_id = ?"
+                    + " AND uid = ?", state, modSeq, tx.nowMillis(), mb.id(), m.uid());
+            done.add(m.uid());
+            bytes += m.size();
+        }
+        tx.update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mb.id());
+        tx.update("UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?",
+                bytes, rows.size(), mb.accountId());
+        tx.change("message.expunge", Tx.payload("mailboxId", mb.id(), "uids", done, "modSeq", modSeq,
+                "state", state, "expungedAt", tx.nowMillis(), "reason", why));
+    }
+
+    /** INBOX rename: every visible message moves to {@code to} with new UIDs; INBOX keeps tombstones. */
+    static void moveAll(Tx tx, Mailbox from, Mailbox to) throws SQLException {
+        List<MessageMeta> rows = Sql.messages(tx.c(), "mailbox_id = ? AND state = 0 ORDER BY uid", from.id());
+        for (MessageMeta m : rows) {
+            insert(tx, to.id(), Content.of(m),
+                    Tx.payload("movedFrom", Tx.payload("mailboxId", from.id(), "uid", m.uid())));
+        }
+        hide(tx, Sql.requireMailbox(tx.c(), from.id()), rows, 2, "rename");
+    }
+
+    static int restore(Tx tx, long accountId, long sinceMillis) throws SQLException {
+        List<MessageMeta> rows = Sql.messages(tx.c(), "state = 1 AND expunged_at >= ? AND mailbox_id IN"
+                + " (SELECT id FROM mailbox WHERE account_id = ?) ORDER BY expunged_at, mailbox_id, uid",
+                sinceMillis, accountId);
+        for (MessageMeta m : rows) {
+            long target = restoreTarget(tx, m.mailboxId());
+            tx.update("UPDATE message SET state = 2 WHERE mailbox_id = ? AND uid = ?", m.mailboxId(), m.uid());
+            insert(tx, target, Content.of(m),
+                    Tx.payload("restoredFrom", Tx.payload("mailboxId", m.mailboxId(), "uid", m.uid())));
+        }
+        return rows.size();
+    }
+
+    /** The mailbox a message returns to: its own, else a live one of the same name, else a recreated one. */
+    private static long restoreTarget(Tx tx, long mailboxId) throws SQLException {
+        if (Sql.liveMailbox(tx.c(), mailboxId).isPresent()) {
+            return mailboxId;
+        }
+        Mailbox gone = Sql.mailboxes(tx.c(), "id = ?", mailboxId).stream().findFirst()
+                .orElseThrow(() -> new StoreException(NOT_FOUND, "no mailbox " + mailboxId));
+        java.util.Optional<Mailbox> live = Sql.liveMailbox(tx.c(), gone.accountId(), gone.name());
+        if (live.isPresent()) {
+            return live.get().id();
+        }
+        return MailboxOps.create(tx, gone.accountId(), gone.name(), SpecialUse.NONE).id();
+    }
+
+    /** What a purge removed: the count of restorable messages and the blob hashes that lost a row. */
+    record Purged(int messages, Set<String> hashes) {}
+
+    static Purged purge(Tx tx, long cutoffMillis) throws SQLException {
+        List<MessageMeta> rows = Sql.messages(tx.c(), "state <> 0 AND expunged_at < ?", cutoffMillis);
+        int restorable = (int) tx.queryLong("SELECT count(*) FROM message WHERE state = 1 AND expunged_at < ?",
+                cutoffMillis);
+        Set<String> hashes = new TreeSet<>();
+        List<Object> removed = new ArrayList<>();
+        for (MessageMeta m : rows) {
+            hashes.add(m.blobHash());
+            removed.add(List.of(m.mailboxId(), m.uid()));
+        }
+        tx.update("DELETE FROM message WHERE state <> 0 AND expunged_at < ?", cutoffMillis);
+        tx.update("DELETE FROM mailbox WHERE deleted_at IS NOT NULL AND deleted_at < ?"
+                + " AND NOT EXISTS (SELECT 1 FROM message WHERE mailbox_id = mailbox.id)", cutoffMillis);
+        if (!removed.isEmpty()) {
+            tx.change("message.purge", Tx.payload("cutoff", cutoffMillis, "rows", removed));
+        }
+        return new Purged(restorable, hashes);
+    }
+}

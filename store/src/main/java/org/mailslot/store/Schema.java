@@ -1,0 +1,44 @@
+package org.mailslot.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The slot.db schema. Message state: 0 visible, 1 expunged (restorable), 2 tombstone (uid gone for good). */
+final class Schema {
+    static final int VERSION = 1;
+
+    private static final String[] DDL = {
+        "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', " + VERSION + "), ('epoch', 0),"
+                + " ('last_uid_validity', 0), ('next_email_id', 1)",
+        "CREATE TABLE IF NOT EXISTS account(id INTEGER PRIMARY KEY, used_bytes INTEGER NOT NULL DEFAULT 0,"
+                + " used_messages INTEGER NOT NULL DEFAULT 0)",
+        "CREATE TABLE IF NOT EXISTS mailbox(id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL,"
+                + " name TEXT NOT NULL, special_use TEXT NOT NULL, uid_validity INTEGER NOT NULL,"
+                + " uid_next INTEGER NOT NULL, highest_modseq INTEGER NOT NULL, subscribed INTEGER NOT NULL,"
+                + " deleted_at INTEGER)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS mailbox_live_name ON mailbox(account_id, name) WHERE deleted_at IS NULL",
+        "CREATE TABLE IF NOT EXISTS message(mailbox_id INTEGER NOT NULL, uid INTEGER NOT NULL,"
+                + " modseq INTEGER NOT NULL, flags TEXT NOT NULL, seen INTEGER NOT NULL,"
+                + " internal_date INTEGER NOT NULL, size INTEGER NOT NULL, blob_hash TEXT NOT NULL,"
+                + " envelope TEXT NOT NULL, body TEXT NOT NULL, body_structure TEXT NOT NULL,"
+                + " email_id INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0, expunged_modseq INTEGER,"
+                + " expunged_at INTEGER, UNIQUE(mailbox_id, uid))",
+        "CREATE INDEX IF NOT EXISTS message_blob ON message(blob_hash)",
+        "CREATE INDEX IF NOT EXISTS message_expunged ON message(expunged_at) WHERE state <> 0",
+        "CREATE TABLE IF NOT EXISTS change_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, epoch INTEGER NOT NULL,"
+                + " kind TEXT NOT NULL, payload BLOB NOT NULL, crc32c INTEGER NOT NULL)",
+    };
+
+    private Schema() {}
+
+    static void apply(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String sql : DDL) {
+                st.execute(sql);
+            }
+        }
+        c.commit();
+    }
+}

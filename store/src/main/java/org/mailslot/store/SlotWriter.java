@@ -1,0 +1,204 @@
+package org.mailslot.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of a slot: group commit. It takes every pending request (up to {@code maxBatch}),
+ * runs each in its own savepoint inside ONE transaction, commits (one WAL fsync), then answers every
+ * caller. A request that fails rolls back to its savepoint without failing the others.
+ */
+final class SlotWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SlotWriter.class);
+
+    @FunctionalInterface
+    interface Op<T> {
+        T apply(Tx tx) throws SQLException;
+    }
+
+    private record Request<T>(Op<T> op, Path dirToSync, CompletableFuture<T> done) {}
+
+    private static final Request<Void> STOP = new Request<>(null, null, null);
+
+    private final Connection connection;
+    private final int maxBatch;
+    private final LongSupplier epoch;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final FaultHook faults;
+    private final Consumer<List<ChangeRecord>> afterCommit;
+    private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    SlotWriter(String name, Connection connection, int maxBatch, LongSupplier epoch, Clock clock, ObjectMapper json,
+               FaultHook faults, Consumer<List<ChangeRecord>> afterCommit) throws SQLException {
+        this.connection = connection;
+        this.maxBatch = maxBatch;
+        this.epoch = epoch;
+        this.clock = clock;
+        this.json = json;
+        this.faults = faults;
+        this.afterCommit = afterCommit;
+        connection.setAutoCommit(false);
+        this.thread = Thread.ofPlatform().name(name).daemon(true).start(this::loop);
+    }
+
+    /** Runs {@code op} in the next group commit and waits until it is durable. */
+    <T> T submit(Op<T> op, Path dirToSync) {
+        if (closed) {
+            throw new StoreException(StoreException.Reason.IO, "slot store is closed");
+        }
+        Request<T> request = new Request<>(op, dirToSync, new CompletableFuture<>());
+        queue.add(request);
+        if (closed && queue.remove(request)) {
+            throw new StoreException(StoreException.Reason.IO, "slot store is closed");
+        }
+        try {
+            return request.done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreException se) {
+                throw new StoreException(se.reason(), se.getMessage(), se);
+            }
+            throw new StoreException(StoreException.Reason.IO, "write failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void loop() {
+        List<Request<?>> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            boolean stop = batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                run(batch);
+            }
+            batch.clear();
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    private void run(List<Request<?>> batch) {
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (Request<?> r : batch) {
+            if (r.dirToSync != null) {
+                dirs.add(r.dirToSync);
+            }
+        }
+        try {
+            for (Path dir : dirs) { // one directory fsync shared by every body renamed into it
+                BlobStore.syncDir(dir);
+            }
+        } catch (IOException e) {
+            failAll(batch, new StoreException(StoreException.Reason.IO, "cannot fsync blob directory", e));
+            return;
+        }
+        Object[] results = new Object[batch.size()];
+        Throwable[] failures = new Throwable[batch.size()];
+        Tx tx = new Tx(connection, epoch.getAsLong(), clock.millis(), json);
+        try (Statement st = connection.createStatement()) {
+            for (int i = 0; i < batch.size(); i++) {
+                int mark = tx.mark();
+                st.execute("SAVEPOINT request");
+                try {
+                    results[i] = batch.get(i).op.apply(tx);
+                    st.execute("RELEASE request");
+                } catch (SQLException | RuntimeException e) {
+                    st.execute("ROLLBACK TO request");
+                    st.execute("RELEASE request");
+                    tx.rollbackTo(mark);
+                    failures[i] = e;
+                }
+            }
+            faults.at(FaultInjectingSlotStore.FaultPoint.BEFORE_COMMIT);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            log.warn("group commit of {} requests failed", batch.size(), e);
+            failAll(batch, e instanceof StoreException se ? se
+                    : new StoreException(StoreException.Reason.IO, "commit failed: " + e.getMessage(), e));
+            return;
+        }
+        try {
+            faults.at(FaultInjectingSlotStore.FaultPoint.AFTER_COMMIT);
+        } catch (RuntimeException e) {
+            failAll(batch, e); // durable, but the callers never hear so: like a crash before the reply
+            return;
+        }
+        try {
+            afterCommit.accept(tx.changes());
+        } catch (RuntimeException e) {
+            log.warn("change listener failed", e);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results[i], failures[i]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Request<T> r, Object result, Throwable failure) {
+        if (failure == null) {
+            r.done.complete((T) result);
+        } else {
+            r.done.completeExceptionally(failure);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.warn("rollback failed", e);
+        }
+    }
+
+    private static void failAll(List<Request<?>> batch, Throwable e) {
+        for (Request<?> r : batch) {
+            r.done.completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        queue.add(STOP);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Request<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.remove(STOP);
+        failAll(left, new StoreException(StoreException.Reason.IO, "slot store is closed"));
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.warn("closing the writer connection failed", e);
+        }
+    }
+}

@@ -1,0 +1,445 @@
+package org.mailslot.store;
+
+import static org.mailslot.store.StoreException.Reason.INVALID;
+import static org.mailslot.store.StoreException.Reason.IO;
+import static org.mailslot.store.StoreException.Reason.NOT_FOUND;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.mailslot.core.mime.MessageIndex;
+import org.mailslot.core.mime.MessageIndexer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/** The SQLite + blob-directory slot engine. See {@link SlotStore}. */
+final class SqliteSlotStore implements SlotStore {
+    private static final Logger log = LoggerFactory.getLogger(SqliteSlotStore.class);
+    /** Read connections per slot; not a setting because tens of slots share a node's cores. */
+    private static final int READ_CONNECTIONS = 3;
+    private static final int MAX_CHANGES_PER_READ = 10_000;
+
+    private final int slotId;
+    private final StoreSettings settings;
+    private final FaultHook faults;
+    private final Clock clock;
+    private final MessageIndexer indexer = new MessageIndexer();
+    private final List<Consumer<ChangeRecord>> listeners = new CopyOnWriteArrayList<>();
+    private final FileChannel lockFile;
+    private final BlobStore blobs;
+    private final SlotWriter writer;
+    private final ReadPool reads;
+    private final long epoch;
+    private boolean closed;
+
+    static SqliteSlotStore open(Path slotDir, int slotId, StoreSettings settings) {
+        return new SqliteSlotStore(slotDir, slotId, settings, FaultHook.NONE, Clock.systemUTC());
+    }
+
+    SqliteSlotStore(Path dir, int slotId, StoreSettings settings, FaultHook faults, Clock clock) {
+        this.slotId = slotId;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.faults = faults;
+        this.clock = clock;
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Files.createDirectories(dir);
+            lockFile = FileChannel.open(dir.resolve("slot.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            opened.add(lockFile);
+            FileLock lock = tryLock(lockFile);
+            if (lock == null) {
+                throw new StoreException(IO, "slot " + slotId + " is open elsewhere: " + dir);
+            }
+            blobs = new BlobStore(dir.resolve("blobs"));
+            String url = "jdbc:sqlite:" + dir.resolve("slot.db");
+            Connection w = connect(url);
+            opened.add(w);
+            w.setAutoCommit(false);
+            Schema.apply(w);
+            epoch = meta(w, "epoch");
+            w.commit();
+            List<Connection> readers = new ArrayList<>();
+            for (int i = 0; i < READ_CONNECTIONS; i++) {
+                Connection r = connect(url);
+                opened.add(r);
+                try (Statement st = r.createStatement()) {
+                    st.execute("PRAGMA query_only = true");
+                }
+                readers.add(r);
+            }
+            reads = new ReadPool(readers);
+            writer = new SlotWriter("slot-" + slotId + "-writer", w, settings.maxBatch(), () -> epoch, clock,
+                    new ObjectMapper(), faults, this::publish);
+        } catch (IOException | SQLException | RuntimeException e) {
+            for (AutoCloseable c : opened.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // already failing
+                }
+            }
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException(IO, "cannot open slot " + slotId + " at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.setBusyTimeout(30_000);
+        return DriverManager.getConnection(url, cfg.toProperties());
+    }
+
+    private static long meta(Connection c, String key) throws SQLException {
+        try (PreparedStatement st = Sql.prepare(c, "SELECT value FROM meta WHERE key = ?", key);
+             ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private void publish(List<ChangeRecord> changes) {
+        for (ChangeRecord change : changes) {
+            for (Consumer<ChangeRecord> l : listeners) {
+                try {
+                    l.accept(change);
+                } catch (RuntimeException e) {
+                    log.warn("slot {}: change listener failed on seq {}", slotId, change.seq(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public int slotId() {
+        return slotId;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    // ---- accounts and mailboxes
+
+    @Override
+    public void createAccount(long accountId) {
+        writer.submit(tx -> MailboxOps.createAccount(tx, accountId), null);
+    }
+
+    @Override
+    public void deleteAccount(long accountId) {
+        writer.submit(tx -> MailboxOps.deleteAccount(tx, accountId), null);
+    }
+
+    @Override
+    public List<Mailbox> mailboxes(long accountId) {
+        return reads.read(c -> Sql.mailboxes(c, "account_id = ? AND deleted_at IS NULL ORDER BY name", accountId));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long accountId, String name) {
+        String n;
+        try {
+            n = MailboxNames.normalize(name);
+        } catch (StoreException e) {
+            return Optional.empty();
+        }
+        return reads.read(c -> Sql.liveMailbox(c, accountId, n));
+    }
+
+    @Override
+    public MailboxStatus status(long mailboxId) {
+        return reads.read(c -> {
+            Mailbox m = Sql.requireMailbox(c, mailboxId);
+            try (PreparedStatement st = Sql.prepare(c, "SELECT count(*), coalesce(sum(1 - seen), 0),"
+                    + " coalesce(sum(size), 0) FROM message WHERE mailbox_id = ? AND state = 0", mailboxId);
+                 ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return new MailboxStatus(m, rs.getInt(1), rs.getInt(2), 0, rs.getLong(3));
+            }
+        });
+    }
+
+    @Override
+    public Mailbox createMailbox(long accountId, String name, SpecialUse use) {
+        return writer.submit(tx -> MailboxOps.create(tx, accountId, name, use), null);
+    }
+
+    @Override
+    public void renameMailbox(long accountId, String from, String to) {
+        writer.submit(tx -> MailboxOps.rename(tx, accountId, from, to), null);
+    }
+
+    @Override
+    public void deleteMailbox(long accountId, String name) {
+        writer.submit(tx -> MailboxOps.delete(tx, accountId, name), null);
+    }
+
+    @Override
+    public void setSubscribed(long accountId, String name, boolean subscribed) {
+        writer.submit(tx -> MailboxOps.subscribe(tx, accountId, name, subscribed), null);
+    }
+
+    // ---- message writes
+
+    /** A body on disk (pinned) and indexed, ready for the writer; done in the caller's thread. */
+    private record Prepared(BlobStore.Written blob, MessageOps.Content content) {}
+
+    private Prepared prepare(MessageContent body, Set<String> flags, Instant internalDate) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(internalDate, "internalDate");
+        Set<String> normalized = Flags.normalize(flags);
+        BlobStore.Written blob;
+        try {
+            blob = blobs.write(body);
+        } catch (IOException e) {
+            throw new StoreException(IO, "cannot store body: " + e.getMessage(), e);
+        }
+        try {
+            MessageIndex index;
+            try (InputStream in = blobs.open(blob.hash())) {
+                index = indexer.index(in);
+            }
+            faults.at(FaultInjectingSlotStore.FaultPoint.AFTER_BLOB_WRITE);
+            return new Prepared(blob, new MessageOps.Content(normalized, internalDate.toEpochMilli(), blob.size(),
+                    blob.hash(), index.envelope(), index.body(), index.bodyStructure(), 0));
+        } catch (IOException | RuntimeException e) {
+            blobs.unpin(blob.hash());
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException(IO, "cannot index body: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<DeliveryOutcome> deliver(MessageContent body, Instant internalDate, List<DeliveryTarget> targets) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<DeliveryTarget> copy = List.copyOf(targets);
+        Prepared p = prepare(body, Set.of(), internalDate);
+        try {
+            return writer.submit(tx -> MessageOps.deliver(tx, p.content, copy), p.blob.dirToSync());
+        } finally {
+            blobs.unpin(p.blob.hash());
+        }
+    }
+
+    @Override
+    public AppendResult append(long accountId, String mailbox, MessageContent body, Set<String> flags,
+                               Instant internalDate, long quotaBytes) {
+        String name = MailboxNames.normalize(mailbox);
+        Prepared p = prepare(body, flags, internalDate);
+        try {
+            return writer.submit(tx -> MessageOps.append(tx, accountId, name, p.content, quotaBytes),
+                    p.blob.dirToSync());
+        } finally {
+            blobs.unpin(p.blob.hash());
+        }
+    }
+
+    @Override
+    public List<MessageMeta> storeFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags) {
+        Objects.requireNonNull(op, "op");
+        List<Long> copy = List.copyOf(uids);
+        Set<String> f = Flags.normalize(flags);
+        return writer.submit(tx -> MessageOps.storeFlags(tx, mailboxId, copy, op, f), null);
+    }
+
+    @Override
+    public List<AppendResult> copy(long fromMailboxId, Collection<Long> uids, long toMailboxId, long quotaBytes) {
+        List<Long> copy = List.copyOf(uids);
+        return writer.submit(tx -> MessageOps.copy(tx, fromMailboxId, copy, toMailboxId, quotaBytes), null);
+    }
+
+    @Override
+    public void expunge(long mailboxId, Collection<Long> uids) {
+        List<Long> copy = List.copyOf(uids);
+        writer.submit(tx -> MessageOps.expunge(tx, mailboxId, copy), null);
+    }
+
+    @Override
+    public int restore(long accountId, Instant expungedSince) {
+        long since = expungedSince.toEpochMilli();
+        return writer.submit(tx -> MessageOps.restore(tx, accountId, since), null);
+    }
+
+    @Override
+    public int purgeExpunged(Instant now) {
+        long cutoff = now.minus(settings.expungeRetention()).toEpochMilli();
+        MessageOps.Purged purged = writer.submit(tx -> MessageOps.purge(tx, cutoff), null);
+        int collected = collectGarbage();
+        log.info("slot {}: purged {} expunged messages, removed {} unreferenced blobs", slotId, purged.messages(),
+                collected);
+        return purged.messages();
+    }
+
+    /** Removes every blob no row refers to and no write in flight has pinned (also orphans of a crash). */
+    private int collectGarbage() {
+        int removed = 0;
+        try {
+            for (Path f : blobs.files()) {
+                String hash = f.getFileName().toString();
+                if (BlobStore.isHash(hash) && blobs.path(hash).equals(f) && blobs.collect(hash, this::referenced)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException(IO, "blob garbage collection failed: " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
+    private boolean referenced(String hash) {
+        return reads.read(c -> {
+            try (PreparedStatement st = Sql.prepare(c, "SELECT 1 FROM message WHERE blob_hash = ? LIMIT 1", hash);
+                 ResultSet rs = st.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    // ---- reads
+
+    @Override
+    public List<MessageMeta> messages(long mailboxId) {
+        return reads.read(c -> {
+            Sql.requireMailbox(c, mailboxId);
+            return Sql.messages(c, "mailbox_id = ? AND state = 0 ORDER BY uid", mailboxId);
+        });
+    }
+
+    @Override
+    public Optional<MessageMeta> message(long mailboxId, long uid) {
+        return reads.read(c -> Sql.messages(c, "mailbox_id = ? AND uid = ? AND state = 0", mailboxId, uid)
+                .stream().findFirst());
+    }
+
+    @Override
+    public List<Long> expungedSince(long mailboxId, long sinceModSeq) {
+        return reads.read(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement st = Sql.prepare(c, "SELECT uid FROM message WHERE mailbox_id = ? AND state <> 0"
+                    + " AND expunged_modseq > ? ORDER BY uid", mailboxId, sinceModSeq);
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public InputStream openBody(String blobHash) {
+        try {
+            return blobs.open(blobHash);
+        } catch (NoSuchFileException e) {
+            throw new StoreException(NOT_FOUND, "no body " + blobHash);
+        } catch (IOException e) {
+            throw new StoreException(IO, "cannot open body " + blobHash + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public QuotaUsage quotaUsage(long accountId) {
+        return reads.read(c -> {
+            try (PreparedStatement st = Sql.prepare(c, "SELECT used_bytes, used_messages FROM account WHERE id = ?",
+                    accountId); ResultSet rs = st.executeQuery()) {
+                return rs.next() ? new QuotaUsage(accountId, rs.getLong(1), rs.getLong(2))
+                        : new QuotaUsage(accountId, 0, 0);
+            }
+        });
+    }
+
+    @Override
+    public List<ChangeRecord> changesSince(long seq, int max) {
+        if (max < 1 || max > MAX_CHANGES_PER_READ) {
+            throw new StoreException(INVALID, "max must be 1.." + MAX_CHANGES_PER_READ + ", got " + max);
+        }
+        return reads.read(c -> {
+            List<ChangeRecord> out = new ArrayList<>();
+            try (PreparedStatement st = Sql.prepare(c, "SELECT seq, epoch, kind, payload, crc32c FROM change_log"
+                    + " WHERE seq > ? ORDER BY seq LIMIT ?", seq, max);
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ChangeRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBytes(4),
+                            rs.getInt(5)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long lastChangeSeq() {
+        return reads.read(c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
+    public VerifyReport verify() {
+        return new Verifier(slotId, blobs, reads).run();
+    }
+
+    @Override
+    public void addChangeListener(Consumer<ChangeRecord> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        writer.close();
+        reads.close();
+        try {
+            lockFile.close(); // releases the lock
+        } catch (IOException e) {
+            log.warn("slot {}: closing the lock file failed", slotId, e);
+        }
+    }
+}

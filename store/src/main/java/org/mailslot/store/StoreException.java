@@ -1,0 +1,22 @@
+package org.mailslot.store;
+
+/** A store operation that could not be done; {@link #reason()} says why in a form callers map to replies. */
+public final class StoreException extends RuntimeException {
+    public enum Reason { NOT_FOUND, EXISTS, INVALID, OVER_QUOTA, SPECIAL_USE, IO }
+
+    private final Reason reason;
+
+    public StoreException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public StoreException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,110 @@
+package org.mailslot.store;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** The writer's open transaction: the connection plus the change records it appended. */
+final class Tx {
+    private final Connection connection;
+    private final long epoch;
+    private final long nowMillis;
+    private final ObjectMapper json;
+    private final List<ChangeRecord> changes = new ArrayList<>();
+
+    Tx(Connection connection, long epoch, long nowMillis, ObjectMapper json) {
+        this.connection = connection;
+        this.epoch = epoch;
+        this.nowMillis = nowMillis;
+        this.json = json;
+    }
+
+    Connection c() {
+        return connection;
+    }
+
+    long nowMillis() {
+        return nowMillis;
+    }
+
+    /** Appends a change record to the log inside this transaction. */
+    void change(String kind, Map<String, Object> payload) throws SQLException {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(payload);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode change " + kind, e);
+        }
+        int crc = crc32c(bytes);
+        try (PreparedStatement st = connection.prepareStatement(
+                "INSERT INTO change_log(epoch, kind, payload, crc32c) VALUES (?, ?, ?, ?) RETURNING seq")) {
+            st.setLong(1, epoch);
+            st.setString(2, kind);
+            st.setBytes(3, bytes);
+            st.setInt(4, crc);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                changes.add(new ChangeRecord(rs.getLong(1), epoch, kind, bytes, crc));
+            }
+        }
+    }
+
+    int mark() {
+        return changes.size();
+    }
+
+    /** Forgets the changes of a request whose savepoint was rolled back. */
+    void rollbackTo(int mark) {
+        changes.subList(mark, changes.size()).clear();
+    }
+
+    List<ChangeRecord> changes() {
+        return changes;
+    }
+
+    static int crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+
+    static Map<String, Object> payload(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
+    // small SQL helpers used by the mutations
+
+    long queryLong(String sql, Object... args) throws SQLException {
+        try (PreparedStatement st = prepare(sql, args); ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement st = prepare(sql, args)) {
+            return st.executeUpdate();
+        }
+    }
+
+    PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        return Sql.prepare(connection, sql, args);
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,445 @@
+package org.mailslot.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The behaviour every {@link SlotStore} implementation must have. */
+abstract class SlotStoreContract {
+    static final long ALICE = 1001;
+    static final long BOB = 1002;
+    static final Instant DATE = Instant.parse("2024-05-01T10:15:30.123Z");
+
+    @TempDir
+    Path dir;
+    SlotStore store;
+
+    abstract SlotStore open(Path slotDir);
+
+    @BeforeEach
+    void openStore() {
+        store = open(dir.resolve("slot"));
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    void reopen() {
+        store.close();
+        store = open(dir.resolve("slot"));
+    }
+
+    static byte[] mail(String subject) {
+        return ("From: Sender <s@example.com>\r\nTo: r@example.org\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + subject.hashCode() + "@x>\r\n\r\nBody of " + subject + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] read(SlotStore s, String hash) {
+        try (InputStream in = s.openBody(hash)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Mailbox inbox(long account) {
+        return store.mailbox(account, "INBOX").orElseThrow();
+    }
+
+    AppendResult append(long account, String mailbox, String subject, String... flags) {
+        return store.append(account, mailbox, MessageContent.of(mail(subject)), Set.of(flags), DATE, 0);
+    }
+
+    @Test
+    void createAccountMakesSpecialUseMailboxesOnce() {
+        store.createAccount(ALICE);
+        store.createAccount(ALICE);
+        List<Mailbox> boxes = store.mailboxes(ALICE);
+        assertThat(boxes).extracting(Mailbox::name)
+                .containsExactly("Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash");
+        assertThat(boxes).allMatch(Mailbox::subscribed).allMatch(m -> m.uidNext() == 1);
+        assertThat(inbox(ALICE).specialUse()).isEqualTo(SpecialUse.INBOX);
+        assertThat(store.mailbox(ALICE, "inBox")).contains(inbox(ALICE));
+        assertThat(boxes).extracting(Mailbox::uidValidity).doesNotHaveDuplicates();
+        assertThat(store.mailboxes(BOB)).isEmpty();
+    }
+
+    @Test
+    void mailboxLifecycle() {
+        store.createAccount(ALICE);
+        Mailbox work = store.createMailbox(ALICE, "Work/2024/Q1", SpecialUse.NONE);
+        assertThat(work.subscribed()).isFalse();
+        assertThat(store.mailbox(ALICE, "Work")).isPresent();
+        assertThat(store.mailbox(ALICE, "Work/2024")).isPresent();
+        assertThatThrownBy(() -> store.createMailbox(ALICE, "Work", SpecialUse.NONE))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.EXISTS);
+        assertThatThrownBy(() -> store.createMailbox(ALICE, "inbox", SpecialUse.NONE))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.EXISTS);
+        for (String bad : List.of("", "/a", "a/", "a//b", "a*", "a%b", "a\nb")) {
+            assertThatThrownBy(() -> store.createMailbox(ALICE, bad, SpecialUse.NONE))
+                    .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+        }
+        assertThatThrownBy(() -> store.createMailbox(ALICE, "X", SpecialUse.INBOX))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+        assertThatThrownBy(() -> store.createMailbox(BOB, "X", SpecialUse.NONE))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+
+        store.setSubscribed(ALICE, "Work", true);
+        assertThat(store.mailbox(ALICE, "Work").orElseThrow().subscribed()).isTrue();
+
+        store.renameMailbox(ALICE, "Work", "Jobs/Old");
+        assertThat(store.mailboxes(ALICE)).extracting(Mailbox::name)
+                .contains("Jobs", "Jobs/Old", "Jobs/Old/2024", "Jobs/Old/2024/Q1").doesNotContain("Work");
+        assertThat(store.mailbox(ALICE, "Jobs/Old/2024/Q1").orElseThrow().id()).isEqualTo(work.id());
+        assertThatThrownBy(() -> store.renameMailbox(ALICE, "Jobs", "Jobs/Old/x"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+        assertThatThrownBy(() -> store.renameMailbox(ALICE, "Nope", "x"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+        assertThatThrownBy(() -> store.renameMailbox(ALICE, "Jobs", "Sent"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.EXISTS);
+
+        assertThatThrownBy(() -> store.deleteMailbox(ALICE, "Trash"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.SPECIAL_USE);
+        assertThatThrownBy(() -> store.deleteMailbox(ALICE, "INBOX"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.SPECIAL_USE);
+        store.deleteMailbox(ALICE, "Jobs/Old/2024/Q1");
+        assertThat(store.mailbox(ALICE, "Jobs/Old/2024/Q1")).isEmpty();
+        Mailbox again = store.createMailbox(ALICE, "Jobs/Old/2024/Q1", SpecialUse.NONE);
+        assertThat(again.id()).isNotEqualTo(work.id());
+        assertThat(again.uidValidity()).isNotEqualTo(work.uidValidity());
+    }
+
+    @Test
+    void deliverStoresExactBytesOnceForAllTargets() {
+        store.createAccount(ALICE);
+        byte[] body = mail("hello");
+        List<DeliveryOutcome> out = store.deliver(MessageContent.of(body), DATE,
+                List.of(new DeliveryTarget(ALICE, 0), new DeliveryTarget(BOB, 0), new DeliveryTarget(ALICE, 0)));
+        assertThat(out).hasSize(2).allMatch(o -> o instanceof DeliveryOutcome.Delivered d && d.uid() == 1);
+        MessageMeta a = store.messages(inbox(ALICE).id()).getFirst();
+        MessageMeta b = store.messages(inbox(BOB).id()).getFirst(); // BOB's account was created on delivery
+        assertThat(a.blobHash()).isEqualTo(b.blobHash());
+        assertThat(a.emailId()).isNotEqualTo(b.emailId());
+        assertThat(read(store, a.blobHash())).isEqualTo(body);
+        assertThat(a.size()).isEqualTo(body.length);
+        assertThat(a.internalDate()).isEqualTo(DATE.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(a.flags()).isEmpty();
+        assertThat(a.envelope()).contains("\"hello\"").contains("\"s\" \"example.com\"");
+        assertThat(a.bodyStructure()).startsWith("(\"text\" \"plain\"");
+        assertThat(a.body()).doesNotContain("NIL NIL NIL NIL)");
+        assertThat(inbox(ALICE).uidNext()).isEqualTo(2);
+        assertThatThrownBy(() -> store.openBody("00".repeat(32)))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void flagsAndModSeq() {
+        store.createAccount(ALICE);
+        AppendResult r1 = append(ALICE, "INBOX", "one", "\\seen", "$Important", "\\Recent");
+        AppendResult r2 = append(ALICE, "INBOX", "two");
+        assertThat(r2.uid()).isGreaterThan(r1.uid());
+        assertThat(r2.modSeq()).isGreaterThan(r1.modSeq());
+        long box = r1.mailboxId();
+        assertThat(store.message(box, r1.uid()).orElseThrow().flags()).containsExactlyInAnyOrder("\\Seen", "$Important");
+        assertThat(store.status(box)).extracting(MailboxStatus::messages, MailboxStatus::unseen)
+                .containsExactly(2, 1);
+
+        List<MessageMeta> changed = store.storeFlags(box, List.of(r1.uid(), r2.uid(), 99L), FlagOp.ADD,
+                Set.of("\\Flagged"));
+        assertThat(changed).extracting(MessageMeta::uid).containsExactly(r1.uid(), r2.uid());
+        long modSeq = changed.getFirst().modSeq();
+        assertThat(changed).allMatch(m -> m.modSeq() == modSeq && m.flags().contains("\\Flagged"));
+        assertThat(store.status(box).mailbox().highestModSeq()).isEqualTo(modSeq);
+
+        store.storeFlags(box, List.of(r2.uid()), FlagOp.REPLACE, Set.of("\\Seen"));
+        assertThat(store.message(box, r2.uid()).orElseThrow().flags()).containsExactly("\\Seen");
+        assertThat(store.status(box).unseen()).isZero();
+        List<MessageMeta> removed = store.storeFlags(box, List.of(r1.uid()), FlagOp.REMOVE, Set.of("$Important"));
+        assertThat(removed.getFirst().flags()).containsExactlyInAnyOrder("\\Seen", "\\Flagged");
+        assertThat(removed.getFirst().modSeq()).isGreaterThan(modSeq);
+
+        assertThatThrownBy(() -> store.storeFlags(box, List.of(r1.uid()), FlagOp.ADD, Set.of("\\Bogus")))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+        assertThatThrownBy(() -> append(ALICE, "Nope", "x"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void copyKeepsBlobAndEmailIdWithNewUids() {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "a", "\\Seen");
+        AppendResult b = append(ALICE, "INBOX", "b");
+        Mailbox archive = store.mailbox(ALICE, "Archive").orElseThrow();
+        append(ALICE, "Archive", "existing");
+        List<AppendResult> copies = store.copy(a.mailboxId(), List.of(b.uid(), a.uid()), archive.id(), 0);
+        assertThat(copies).extracting(AppendResult::uid).containsExactly(2L, 3L);
+        assertThat(copies).allMatch(c -> c.uidValidity() == archive.uidValidity());
+        MessageMeta original = store.message(a.mailboxId(), a.uid()).orElseThrow();
+        MessageMeta copy = store.message(archive.id(), 2).orElseThrow();
+        assertThat(copy.blobHash()).isEqualTo(original.blobHash());
+        assertThat(copy.emailId()).isEqualTo(original.emailId());
+        assertThat(copy.flags()).containsExactly("\\Seen");
+        assertThat(store.quotaUsage(ALICE).messages()).isEqualTo(5);
+    }
+
+    @Test
+    void quotaCountsVisibleMessagesOnly() {
+        store.createAccount(ALICE);
+        store.createAccount(BOB);
+        byte[] body = mail("q");
+        long size = body.length;
+        AppendResult first = append(ALICE, "INBOX", "q");
+        assertThat(store.quotaUsage(ALICE)).isEqualTo(new QuotaUsage(ALICE, size, 1));
+        List<DeliveryOutcome> out = store.deliver(MessageContent.of(body), DATE,
+                List.of(new DeliveryTarget(ALICE, size + 1), new DeliveryTarget(BOB, 2 * size)));
+        assertThat(out.getFirst()).isEqualTo(new DeliveryOutcome.OverQuota(ALICE, size, size + 1));
+        assertThat(out.get(1)).isInstanceOf(DeliveryOutcome.Delivered.class);
+        assertThatThrownBy(() -> store.append(ALICE, "Sent", MessageContent.of(body), Set.of(), DATE, size))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.OVER_QUOTA);
+        assertThatThrownBy(() -> store.copy(first.mailboxId(), List.of(first.uid()), inbox(ALICE).id(), size))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.OVER_QUOTA);
+        store.expunge(first.mailboxId(), List.of(first.uid()));
+        assertThat(store.quotaUsage(ALICE)).isEqualTo(new QuotaUsage(ALICE, 0, 0));
+        assertThat(store.deliver(MessageContent.of(body), DATE, List.of(new DeliveryTarget(ALICE, size))).getFirst())
+                .isInstanceOf(DeliveryOutcome.Delivered.class);
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void expungeRestorePurge() {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "a", "\\Deleted");
+        AppendResult b = append(ALICE, "INBOX", "b");
+        long box = a.mailboxId();
+        long before = inbox(ALICE).highestModSeq();
+        Instant expungedAt = Instant.now().minusSeconds(1);
+        store.expunge(box, List.of(a.uid(), 424242L));
+        assertThat(store.messages(box)).extracting(MessageMeta::uid).containsExactly(b.uid());
+        assertThat(store.message(box, a.uid())).isEmpty();
+        assertThat(inbox(ALICE).highestModSeq()).isGreaterThan(before);
+        assertThat(store.expungedSince(box, before)).containsExactly(a.uid());
+        assertThat(store.expungedSince(box, inbox(ALICE).highestModSeq())).isEmpty();
+
+        assertThat(store.restore(ALICE, expungedAt)).isEqualTo(1);
+        List<MessageMeta> visible = store.messages(box);
+        assertThat(visible).extracting(MessageMeta::uid).containsExactly(b.uid(), b.uid() + 1);
+        MessageMeta restored = visible.getLast();
+        assertThat(restored.flags()).containsExactly("\\Deleted");
+        assertThat(store.expungedSince(box, before)).containsExactly(a.uid()); // the old uid stays vanished
+        assertThat(store.restore(ALICE, expungedAt)).isZero();
+
+        store.expunge(box, List.of(restored.uid()));
+        String hash = restored.blobHash();
+        assertThat(store.purgeExpunged(Instant.now())).isZero(); // still within retention
+        assertThat(store.purgeExpunged(Instant.now().plus(Duration.ofDays(8)))).isEqualTo(1);
+        assertThat(store.restore(ALICE, Instant.EPOCH)).isZero();
+        assertThatThrownBy(() -> store.openBody(hash))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+        assertThat(read(store, store.messages(box).getFirst().blobHash())).isEqualTo(mail("b"));
+        assertThat(append(ALICE, "INBOX", "c").uid()).isEqualTo(b.uid() + 2); // UIDNEXT never goes back
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void deletedMailboxIsRestoredUnderItsName() {
+        store.createAccount(ALICE);
+        store.createMailbox(ALICE, "Project", SpecialUse.NONE);
+        append(ALICE, "Project", "p1");
+        store.deleteMailbox(ALICE, "Project");
+        assertThat(store.quotaUsage(ALICE).messages()).isZero();
+        assertThat(store.restore(ALICE, Instant.EPOCH)).isEqualTo(1);
+        Mailbox project = store.mailbox(ALICE, "Project").orElseThrow();
+        assertThat(store.messages(project.id())).hasSize(1);
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void renameInboxMovesMessagesAndKeepsInbox() {
+        store.createAccount(ALICE);
+        store.createMailbox(ALICE, "INBOX/child", SpecialUse.NONE);
+        append(ALICE, "INBOX", "x1");
+        append(ALICE, "INBOX", "x2", "\\Seen");
+        Mailbox oldInbox = inbox(ALICE);
+        store.renameMailbox(ALICE, "inbox", "Old Mail");
+        Mailbox inbox = inbox(ALICE);
+        assertThat(inbox.id()).isEqualTo(oldInbox.id());
+        assertThat(inbox.uidNext()).isEqualTo(oldInbox.uidNext());
+        assertThat(store.messages(inbox.id())).isEmpty();
+        assertThat(store.mailbox(ALICE, "INBOX/child")).isPresent();
+        Mailbox moved = store.mailbox(ALICE, "Old Mail").orElseThrow();
+        assertThat(store.messages(moved.id())).extracting(MessageMeta::uid).containsExactly(1L, 2L);
+        assertThat(store.messages(moved.id()).getLast().flags()).containsExactly("\\Seen");
+        assertThat(store.quotaUsage(ALICE).messages()).isEqualTo(2);
+        assertThat(store.restore(ALICE, Instant.EPOCH)).isZero(); // a move is not an expunge
+        assertThat(append(ALICE, "INBOX", "x3").uid()).isEqualTo(3);
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void restartKeepsEverythingAndUidsContinue() throws IOException {
+        store.createAccount(ALICE);
+        AppendResult r = append(ALICE, "INBOX", "persist", "\\Flagged");
+        long seq = store.lastChangeSeq();
+        Path stale = dir.resolve("slot/blobs/tmp/leftover.tmp");
+        Files.writeString(stale, "half a body");
+        store.close();
+        assertThat(stale).exists();
+        store = open(dir.resolve("slot"));
+        assertThat(stale).doesNotExist();
+        assertThat(store.lastChangeSeq()).isEqualTo(seq);
+        MessageMeta m = store.message(r.mailboxId(), r.uid()).orElseThrow();
+        assertThat(m.flags()).containsExactly("\\Flagged");
+        assertThat(read(store, m.blobHash())).isEqualTo(mail("persist"));
+        assertThat(append(ALICE, "INBOX", "after").uid()).isEqualTo(r.uid() + 1);
+        assertThat(store.lastChangeSeq()).isGreaterThan(seq);
+    }
+
+    @Test
+    void slotCannotBeOpenedTwice() {
+        assertThatThrownBy(() -> open(dir.resolve("slot")))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.IO);
+    }
+
+    @Test
+    void verifyFindsCorruptAndMissingBlobs() throws IOException {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "corrupt me");
+        AppendResult b = append(ALICE, "INBOX", "lose me");
+        VerifyReport clean = store.verify();
+        assertThat(clean.clean()).isTrue();
+        assertThat(clean.blobsChecked()).isEqualTo(2);
+        assertThat(clean.rowsChecked()).isEqualTo(2);
+
+        String ha = store.message(a.mailboxId(), a.uid()).orElseThrow().blobHash();
+        String hb = store.message(b.mailboxId(), b.uid()).orElseThrow().blobHash();
+        Path pa = dir.resolve("slot/blobs").resolve(ha.substring(0, 2)).resolve(ha.substring(2, 4)).resolve(ha);
+        Path pb = dir.resolve("slot/blobs").resolve(hb.substring(0, 2)).resolve(hb.substring(2, 4)).resolve(hb);
+        byte[] bytes = Files.readAllBytes(pa);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(pa, bytes);
+        Files.delete(pb);
+        VerifyReport report = store.verify();
+        assertThat(report.clean()).isFalse();
+        assertThat(report.problems()).anyMatch(p -> p.contains(ha) && p.contains("corrupted"));
+        assertThat(report.problems()).anyMatch(p -> p.contains(hb) && p.contains("missing"));
+    }
+
+    @Test
+    void orphanBlobIsNotAProblemAndIsCollected() throws IOException {
+        store.createAccount(ALICE);
+        append(ALICE, "INBOX", "keep");
+        store.deleteAccount(ALICE);
+        assertThat(store.mailboxes(ALICE)).isEmpty();
+        assertThat(store.verify().clean()).isTrue(); // its blob is now an orphan
+        store.purgeExpunged(Instant.now());
+        assertThat(store.verify().blobsChecked()).isZero();
+    }
+
+    @Test
+    void changeRecordsAreSequencedWithValidCrcAndPublished() {
+        List<ChangeRecord> heard = new CopyOnWriteArrayList<>();
+        store.addChangeListener(heard::add);
+        store.addChangeListener(c -> {
+            throw new IllegalStateException("a broken listener must not break writes");
+        });
+        store.createAccount(ALICE);
+        AppendResult r = append(ALICE, "INBOX", "c1");
+        store.storeFlags(r.mailboxId(), List.of(r.uid()), FlagOp.ADD, Set.of("\\Seen"));
+        store.expunge(r.mailboxId(), List.of(r.uid()));
+        List<ChangeRecord> log = store.changesSince(0, 1000);
+        assertThat(log).extracting(ChangeRecord::kind).startsWith("account.create", "mailbox.create")
+                .endsWith("message.add", "message.flags", "message.expunge");
+        for (int i = 0; i < log.size(); i++) {
+            ChangeRecord c = log.get(i);
+            assertThat(c.seq()).isEqualTo(i + 1);
+            assertThat(c.epoch()).isEqualTo(store.epoch());
+            assertThat(Tx.crc32c(c.payload())).isEqualTo(c.crc32c());
+        }
+        assertThat(store.lastChangeSeq()).isEqualTo(log.size());
+        assertThat(heard).extracting(ChangeRecord::seq).isEqualTo(log.stream().map(ChangeRecord::seq).toList());
+        assertThat(heard.getLast().payload()).isEqualTo(log.getLast().payload());
+        assertThat(store.changesSince(log.size() - 1, 10)).hasSize(1);
+        String add = new String(log.get(log.size() - 3).payload(), StandardCharsets.UTF_8);
+        assertThat(add).contains("\"blobHash\"").contains("\"envelope\"").contains("\"uid\":1");
+        assertThatThrownBy(() -> store.changesSince(0, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+    }
+
+    @Test
+    void groupCommitUnderConcurrentDeliverers() throws Exception {
+        int threads = 50;
+        int perThread = 4;
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        List<DeliveryOutcome> outcomes = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            workers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        byte[] body = mail("t" + id + "-m" + i);
+                        outcomes.addAll(store.deliver(MessageContent.of(body), DATE,
+                                List.of(new DeliveryTarget(ALICE, 0), new DeliveryTarget(BOB + id % 3, 0))));
+                    }
+                    if (id % 10 == 0) { // a failing request in the same batches must not fail the others
+                        append(ALICE, "does-not-exist", "x");
+                    }
+                } catch (StoreException e) {
+                    if (e.reason() != StoreException.Reason.NOT_FOUND) {
+                        errors.add(e);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(outcomes).hasSize(threads * perThread * 2).allMatch(o -> o instanceof DeliveryOutcome.Delivered);
+        List<MessageMeta> alice = store.messages(inbox(ALICE).id());
+        assertThat(alice).hasSize(threads * perThread);
+        assertThat(alice).extracting(MessageMeta::uid).isSorted().doesNotHaveDuplicates();
+        assertThat(alice.getLast().uid()).isEqualTo(threads * perThread);
+        java.util.Set<String> subjects = new java.util.HashSet<>();
+        for (MessageMeta m : alice) {
+            byte[] body = read(store, m.blobHash());
+            assertThat(sha256(body)).isEqualTo(m.blobHash());
+            subjects.add(new String(body, StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.startsWith("Subject: ")).findFirst().orElseThrow());
+        }
+        assertThat(subjects).hasSize(threads * perThread);
+        long bobs = 0;
+        for (int k = 0; k < 3; k++) {
+            bobs += store.messages(inbox(BOB + k).id()).size();
+        }
+        assertThat(bobs).isEqualTo(threads * perThread);
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
