@@ -91,10 +91,18 @@ final class MessageOps {
         }
     }
 
+    /** The visible messages among {@code uids}, ascending; one range query rather than one per uid. */
     private static List<MessageMeta> visible(Tx tx, long mailboxId, Collection<Long> uids) throws SQLException {
+        if (uids.isEmpty()) {
+            return List.of();
+        }
+        TreeSet<Long> wanted = new TreeSet<>(uids);
         List<MessageMeta> out = new ArrayList<>();
-        for (long uid : new TreeSet<>(uids)) {
-            out.addAll(Sql.messages(tx.c(), "mailbox_id = ? AND uid = ? AND state = 0", mailboxId, uid));
+        for (MessageMeta m : Sql.messages(tx.c(), "mailbox_id = ? AND state = 0 AND uid BETWEEN ? AND ? ORDER BY uid",
+                mailboxId, wanted.first(), wanted.last())) {
+            if (wanted.contains(m.uid())) {
+                out.add(m);
+            }
         }
         return out;
     }

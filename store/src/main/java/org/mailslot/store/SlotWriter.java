@@ -47,6 +47,7 @@ final class SlotWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile long commits;
 
     SlotWriter(String name, Connection connection, int maxBatch, LongSupplier epoch, Clock clock, ObjectMapper json,
                FaultHook faults, Consumer<List<ChangeRecord>> afterCommit) throws SQLException {
@@ -93,7 +94,12 @@ final class SlotWriter implements AutoCloseable {
             queue.drainTo(batch, maxBatch - 1);
             boolean stop = batch.remove(STOP);
             if (!batch.isEmpty()) {
-                run(batch);
+                try {
+                    run(batch);
+                } catch (Throwable e) { // never leave callers waiting on a dead writer
+                    log.error("slot writer failed", e);
+                    failAll(batch, new StoreException(StoreException.Reason.IO, "slot writer failed: " + e, e));
+                }
             }
             batch.clear();
             if (stop) {
@@ -136,6 +142,7 @@ final class SlotWriter implements AutoCloseable {
             }
             faults.at(FaultInjectingSlotStore.FaultPoint.BEFORE_COMMIT);
             connection.commit();
+            commits++;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             log.warn("group commit of {} requests failed", batch.size(), e);
@@ -180,6 +187,16 @@ final class SlotWriter implements AutoCloseable {
         for (Request<?> r : batch) {
             r.done.completeExceptionally(e);
         }
+    }
+
+    /** Requests waiting for the next group commit. */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Group commits so far (each one WAL fsync); for tests and metrics. */
+    long commits() {
+        return commits;
     }
 
     @Override

@@ -428,6 +428,15 @@ final class SqliteSlotStore implements SlotStore {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    int queuedWrites() {
+        return writer.queued();
+    }
+
+    /** Group commits so far; fewer than writes when concurrent writers shared transactions. */
+    long commits() {
+        return writer.commits();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
