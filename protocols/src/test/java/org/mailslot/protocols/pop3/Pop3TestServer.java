@@ -10,6 +10,7 @@ import org.mailslot.directory.Account;
 import org.mailslot.directory.Directory;
 import org.mailslot.directory.DirectorySettings;
 import org.mailslot.protocols.ProtocolContext;
+import org.mailslot.protocols.SlotUnavailableException;
 import org.mailslot.protocols.auth.Authenticator;
 import org.mailslot.protocols.auth.PlaintextAuth;
 import org.mailslot.store.DeliveryOutcome;
@@ -39,6 +40,8 @@ final class Pop3TestServer implements AutoCloseable {
     final TlsContext tls;
     final AuthThrottle throttle = new AuthThrottle(Duration.ofMillis(20), Duration.ofMillis(100), Clock.systemUTC());
     private volatile SlotStores stores;
+    /** When set, the node serves no slot, as during a failover. */
+    volatile boolean slotsDown;
     private final LineServer plain;
     private final LineServer implicit;
 
@@ -52,7 +55,12 @@ final class Pop3TestServer implements AutoCloseable {
         this.stores = SlotStores.open(dir.resolve("data"), StoreSettings.defaults());
         this.tls = TlsContext.selfSigned(dir.resolve("tls"), "localhost");
         ProtocolContext ctx = new ProtocolContext("mail.example.com", directory,
-                account -> stores.slot(account.slotId()),
+                account -> {
+                    if (slotsDown) {
+                        throw new SlotUnavailableException(account.slotId(), "failing over");
+                    }
+                    return stores.slot(account.slotId());
+                },
                 new Authenticator(directory, throttle, plaintext), Clock.systemUTC());
         Pop3Service service = new Pop3Service(settings, ctx);
         this.plain = new LineServer("pop3", new Endpoint("127.0.0.1", 0, TlsMode.STARTTLS), settings.net(), tls, service, meters).start();
