@@ -218,17 +218,21 @@ final class Pop3Session {
         try {
             found = ctx.authenticator().authenticate(conn, user, password);
         } catch (DirectoryException e) {
-            refuse(verb, "directory", RespCode.SYS_TEMP, "Authentication temporarily unavailable, try again later");
-            log.warn("{} {} directory unavailable: {}", protocol(), conn.id(), e.getMessage());
+            conn.metrics().error("directory");
+            log.warn("{} {} from {}: {} refused: directory unavailable: {}", protocol(), conn.id(), clientAddress(),
+                    verb, e.getMessage());
+            conn.writeLine("-ERR " + RespCode.SYS_TEMP.prefix() + "Authentication temporarily unavailable, try again later");
             return;
         }
         if (found.isEmpty()) {
+            // the authenticator has counted, logged and delayed the failure
             authFailures++;
             if (authFailures >= settings.net().maxAuthFailures()) {
-                refuse(verb, "auth", RespCode.AUTH, "Authentication failed; too many failures, closing");
+                log.info("{} {} from {}: {} failures, closing", protocol(), conn.id(), clientAddress(), authFailures);
+                conn.writeLine("-ERR " + RespCode.AUTH.prefix() + "Authentication failed; too many failures, closing");
                 closing = true;
             } else {
-                refuse(verb, "auth", RespCode.AUTH, "Authentication failed");
+                conn.writeLine("-ERR " + RespCode.AUTH.prefix() + "Authentication failed");
             }
             return;
         }
