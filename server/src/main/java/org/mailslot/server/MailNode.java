@@ -1,0 +1,160 @@
+package org.mailslot.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.mailslot.core.net.AuthThrottle;
+import org.mailslot.core.net.Endpoint;
+import org.mailslot.core.net.LineServer;
+import org.mailslot.core.net.SessionHandler;
+import org.mailslot.core.net.TlsContext;
+import org.mailslot.core.net.TlsMode;
+import org.mailslot.directory.Directory;
+import org.mailslot.protocols.ProtocolContext;
+import org.mailslot.protocols.auth.Authenticator;
+import org.mailslot.protocols.pop3.Pop3Service;
+import org.mailslot.protocols.smtp.SmtpMode;
+import org.mailslot.protocols.smtp.SmtpService;
+import org.mailslot.store.SlotStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A running node: the directory connection, this node's slots, and a listener per configured service.
+ * Started by {@link #start}, stopped by {@link #close} in the reverse order (listeners first, so no session
+ * writes to a closed store).
+ */
+public final class MailNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MailNode.class);
+
+    private final NodeConfig config;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final List<LineServer> servers = new ArrayList<>();
+    private Directory directory;
+    private SlotStores stores;
+    private TlsContext tls;
+
+    private MailNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    public static MailNode start(NodeConfig config) throws IOException {
+        MailNode node = new MailNode(config);
+        try {
+            node.open();
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void open() throws IOException {
+        Files.createDirectories(config.dataDir());
+        directory = Directory.open(config.directory());
+        owned.add(directory);
+        directory.registerNode(config.nodeName(), config.hostname());
+        directory.ensureSlots(config.nodeName(), config.slots());
+        stores = SlotStores.open(config.dataDir(), config.store());
+        owned.add(stores);
+        tls = tlsContext();
+
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Authenticator authenticator = new Authenticator(directory,
+                new AuthThrottle(config.authFailureDelay(), config.authFailureDelayMax(), Clock.systemUTC()),
+                config.plaintextAuth());
+        ProtocolContext ctx = new ProtocolContext(config.hostname(), directory, new LocalSlotAccess(stores),
+                authenticator, Clock.systemUTC());
+
+        listen(config.smtpListen(), config.smtp().net(), new SmtpService(SmtpMode.MX, config.smtp(), ctx), meters);
+        SmtpService submission = new SmtpService(SmtpMode.SUBMISSION, config.submission(), ctx);
+        listen(config.submissionListen(), config.submission().net(), submission, meters);
+        listen(config.submissionTlsListen(), config.submission().net(), submission, meters);
+        listen(config.lmtpListen(), config.lmtp().net(), new SmtpService(SmtpMode.LMTP, config.lmtp(), ctx), meters);
+        // one service for both listeners: its maildrop locks must see sessions on either port
+        Pop3Service pop3 = new Pop3Service(config.pop3(), ctx);
+        listen(config.pop3Listen(), config.pop3().net(), pop3, meters);
+        listen(config.pop3TlsListen(), config.pop3().net(), pop3, meters);
+        Optional<Endpoint> metrics = config.metricsListen().endpoint();
+        if (metrics.isPresent()) {
+            MetricsEndpoint endpoint = new MetricsEndpoint(meters, metrics.get().host(), metrics.get().port());
+            owned.add(endpoint);
+            endpoints.put("metrics", new Endpoint(metrics.get().host(), endpoint.port(), TlsMode.NONE));
+        }
+        log.info("node {} ready: {}", config.nodeName(), endpoints);
+    }
+
+    private void listen(ServiceConfig service, org.mailslot.core.net.NetSettings net, SessionHandler handler,
+                        PrometheusMeterRegistry meters) throws IOException {
+        if (service.endpoint().isEmpty()) {
+            return;
+        }
+        Endpoint endpoint = service.endpoint().get();
+        String name = service.name() + (endpoint.tls() == TlsMode.IMPLICIT ? "s" : "");
+        LineServer server = new LineServer(name, endpoint, net, tls, handler, meters).start();
+        servers.add(server);
+        endpoints.put(name, server.endpoint());
+    }
+
+    private TlsContext tlsContext() {
+        NodeConfig.Tls t = config.tls();
+        if (t.selfSigned()) {
+            return TlsContext.selfSigned(config.dataDir().resolve("tls"), config.hostname());
+        }
+        if (t.certificate() != null) {
+            return TlsContext.fromPem(t.certificate(), t.privateKey());
+        }
+        return null;
+    }
+
+    /** Every listening service by name (smtp, submission, submissions, lmtp, pop3, pop3s, metrics). */
+    public Map<String, Endpoint> endpoints() {
+        return Map.copyOf(endpoints);
+    }
+
+    public Endpoint endpoint(String service) {
+        return endpoints.get(service);
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public SlotStores stores() {
+        return stores;
+    }
+
+    public TlsContext tls() {
+        return tls;
+    }
+
+    /** The PEM certificate clients may pin: the configured one, or the generated self-signed one. */
+    public java.nio.file.Path certificateFile() {
+        NodeConfig.Tls t = config.tls();
+        return t.certificate() != null ? t.certificate() : config.dataDir().resolve("tls").resolve("cert.pem");
+    }
+
+    @Override
+    public void close() {
+        for (LineServer s : servers.reversed()) {
+            s.close();
+        }
+        for (AutoCloseable c : owned.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        log.info("node {} stopped", config.nodeName());
+    }
+}

@@ -1,0 +1,137 @@
+package org.mailslot.server;
+
+import org.mailslot.core.config.ConfigException;
+import org.mailslot.core.config.ConfigNode;
+import org.mailslot.core.net.TlsMode;
+import org.mailslot.directory.DirectorySettings;
+import org.mailslot.protocols.auth.PlaintextAuth;
+import org.mailslot.protocols.pop3.Pop3Settings;
+import org.mailslot.protocols.smtp.SmtpMode;
+import org.mailslot.protocols.smtp.SmtpSettings;
+import org.mailslot.store.StoreSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The whole configuration of one node, read from {@code mailslot.yaml}. Every key is read here or in the
+ * settings record of the part it configures, with its default and bounds; see docs/configuration.md.
+ */
+public record NodeConfig(
+        String nodeName,
+        String hostname,
+        Path dataDir,
+        int slots,
+        DirectorySettings directory,
+        StoreSettings store,
+        Tls tls,
+        PlaintextAuth plaintextAuth,
+        Duration authFailureDelay,
+        Duration authFailureDelayMax,
+        SmtpSettings smtp, ServiceConfig smtpListen,
+        SmtpSettings submission, ServiceConfig submissionListen, ServiceConfig submissionTlsListen,
+        SmtpSettings lmtp, ServiceConfig lmtpListen,
+        Pop3Settings pop3, ServiceConfig pop3Listen, ServiceConfig pop3TlsListen,
+        ServiceConfig metricsListen) {
+
+    /** TLS: PEM files, or a self-signed certificate generated into the data directory. */
+    public record Tls(Path certificate, Path privateKey, boolean selfSigned) {
+        public boolean configured() {
+            return selfSigned || certificate != null;
+        }
+    }
+
+    public static NodeConfig load(Path file) {
+        ConfigNode root = ConfigNode.parse(file);
+        NodeConfig config = read(root, file.toAbsolutePath().getParent());
+        root.rejectUnknownKeys();
+        return config;
+    }
+
+    /** Reads every key; {@code base} resolves relative paths (the config file's folder). */
+    public static NodeConfig read(ConfigNode root, Path base) {
+        ConfigNode node = root.section("node");
+        String nodeName = node.string("name", "node1");
+        if (!nodeName.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}")) {
+            throw new ConfigException("node.name", "must be letters, digits, '.', '_' or '-' (at most 63), got '" + nodeName + "'");
+        }
+        String hostname = node.string("hostname", "localhost");
+        if (!hostname.matches("[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})")) {
+            throw new ConfigException("node.hostname", "must be a host name, got '" + hostname + "'");
+        }
+        Path dataDir = resolve(base, node.path("data-dir", Path.of("data")));
+        int slots = node.integer("slots", 16, 1, 4096);
+
+        ConfigNode dir = root.section("directory");
+        String url = dir.string("url", "jdbc:sqlite:" + dataDir.resolve("directory.db"));
+        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("directory.url", "must be a jdbc:sqlite: or jdbc:postgresql: URL, got '" + url + "'");
+        }
+        DirectorySettings defaults = DirectorySettings.defaults(url);
+        ConfigNode argon = dir.section("argon2");
+        DirectorySettings directory = new DirectorySettings(url,
+                dir.string("user", null), dir.string("password", null),
+                dir.integer("pool-size", defaults.poolSize(), DirectorySettings.MIN_POOL_SIZE, DirectorySettings.MAX_POOL_SIZE),
+                argon.integer("memory-kib", defaults.argon2MemoryKib(), DirectorySettings.MIN_ARGON2_MEMORY_KIB, DirectorySettings.MAX_ARGON2_MEMORY_KIB),
+                argon.integer("iterations", defaults.argon2Iterations(), 1, DirectorySettings.MAX_ARGON2_ITERATIONS),
+                argon.integer("parallelism", defaults.argon2Parallelism(), 1, DirectorySettings.MAX_ARGON2_PARALLELISM),
+                dir.string("recipient-delimiter", defaults.recipientDelimiter()));
+
+        ConfigNode st = root.section("store");
+        StoreSettings storeDefaults = StoreSettings.defaults();
+        StoreSettings store = new StoreSettings(
+                st.duration("expunge-retention", storeDefaults.expungeRetention(), Duration.ZERO, Duration.ofDays(3650)),
+                st.integer("max-batch", storeDefaults.maxBatch(), 1, 100_000));
+
+        ConfigNode t = root.section("tls");
+        Path cert = resolve(base, t.path("certificate", null));
+        Path key = resolve(base, t.path("private-key", null));
+        boolean selfSigned = t.bool("self-signed", false);
+        if ((cert == null) != (key == null)) {
+            throw new ConfigException(cert == null ? "tls.certificate" : "tls.private-key",
+                    "tls.certificate and tls.private-key must be given together");
+        }
+        if (cert != null && selfSigned) {
+            throw new ConfigException("tls.self-signed", "cannot be true when tls.certificate is given");
+        }
+        Tls tls = new Tls(cert, key, selfSigned);
+
+        ConfigNode auth = root.section("auth");
+        PlaintextAuth plaintext = PlaintextAuth.of(auth.choice("plaintext", "never", PlaintextAuth.NAMES));
+
+        ConfigNode smtpNode = root.section("smtp");
+        ConfigNode subNode = root.section("submission");
+        ConfigNode lmtpNode = root.section("lmtp");
+        ConfigNode popNode = root.section("pop3");
+        ConfigNode metricsNode = root.section("metrics");
+        TlsMode startTls = tls.configured() ? TlsMode.STARTTLS : TlsMode.NONE;
+        Duration failureDelay = auth.duration("failure-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
+        Duration failureDelayMax = auth.duration("failure-delay-max", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
+        NodeConfig config = new NodeConfig(nodeName, hostname, dataDir, slots, directory, store, tls, plaintext,
+                failureDelay, failureDelayMax,
+                SmtpSettings.from(smtpNode, SmtpMode.MX), ServiceConfig.read(smtpNode, "smtp", "listen", "0.0.0.0:25", startTls),
+                SmtpSettings.from(subNode, SmtpMode.SUBMISSION), ServiceConfig.read(subNode, "submission", "listen", "0.0.0.0:587", startTls),
+                ServiceConfig.read(subNode, "submission", "listen-tls", tls.configured() ? "0.0.0.0:465" : "", TlsMode.IMPLICIT),
+                SmtpSettings.from(lmtpNode, SmtpMode.LMTP), ServiceConfig.read(lmtpNode, "lmtp", "listen", "127.0.0.1:24", TlsMode.NONE),
+                Pop3Settings.from(popNode), ServiceConfig.read(popNode, "pop3", "listen", "0.0.0.0:110", startTls),
+                ServiceConfig.read(popNode, "pop3", "listen-tls", tls.configured() ? "0.0.0.0:995" : "", TlsMode.IMPLICIT),
+                ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE));
+        config.requireTlsWhereNeeded();
+        return config;
+    }
+
+    private void requireTlsWhereNeeded() {
+        if (!tls.configured()) {
+            if (submissionTlsListen.endpoint().isPresent()) {
+                throw new ConfigException("submission.listen-tls", "implicit TLS needs tls.certificate and tls.private-key (or tls.self-signed: true)");
+            }
+            if (pop3TlsListen.endpoint().isPresent()) {
+                throw new ConfigException("pop3.listen-tls", "implicit TLS needs tls.certificate and tls.private-key (or tls.self-signed: true)");
+            }
+        }
+    }
+
+    private static Path resolve(Path base, Path p) {
+        return p == null || p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
+    }
+}

@@ -1,0 +1,90 @@
+package org.mailslot.server.admin;
+
+import org.mailslot.directory.Directory;
+import org.mailslot.directory.Slot;
+import org.mailslot.server.ExitCode;
+import org.mailslot.store.SlotStores;
+import org.mailslot.store.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "slot", mixinStandardHelpOptions = true, description = "Lists and verifies slots.",
+        subcommands = {SlotCommands.ListSlots.class, SlotCommands.Verify.class})
+final class SlotCommands implements Runnable {
+    @ParentCommand
+    AdminCommand admin;
+
+    @Override
+    public void run() {
+        picocli.CommandLine.usage(this, System.out);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists slots: master, replica, epoch, sync state and accounts.")
+    static final class ListSlots implements Runnable {
+        @ParentCommand
+        SlotCommands parent;
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        record Row(int id, String master, String replica, long epoch, boolean inSync, int accounts) {}
+
+        @Override
+        public void run() {
+            try (Directory d = parent.admin.openDirectory()) {
+                Map<Integer, Integer> counts = d.accountsPerSlot();
+                List<Row> rows = d.listSlots().stream().map(s -> new Row(s.id(), s.masterNode(), s.replicaNode(), s.epoch(),
+                        s.inSync(), counts.getOrDefault(s.id(), 0))).toList();
+                if (json) {
+                    Output.json(rows);
+                } else {
+                    Output.table(List.of("SLOT", "MASTER", "REPLICA", "EPOCH", "IN-SYNC", "ACCOUNTS"), rows.stream().map(r -> List.of(
+                            String.valueOf(r.id()), r.master(), r.replica() == null ? "-" : r.replica(), String.valueOf(r.epoch()),
+                            r.inSync() ? "yes" : "NO", String.valueOf(r.accounts()))).toList());
+                }
+            }
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Re-hashes every body and checks every row of the given slots (all by default).",
+                    "Exits 1 when a problem is found."})
+    static final class Verify implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        SlotCommands parent;
+        @Parameters(arity = "0..*", paramLabel = "SLOT")
+        List<Integer> slots;
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<VerifyReport> reports = new ArrayList<>();
+            try (Directory d = parent.admin.openDirectory(); SlotStores stores = parent.admin.openStores()) {
+                List<Integer> ids = slots == null || slots.isEmpty() ? d.listSlots().stream().map(Slot::id).toList() : slots;
+                for (int id : ids) {
+                    if (d.slot(id).isEmpty()) {
+                        throw new org.mailslot.directory.DirectoryException(org.mailslot.directory.DirectoryException.Reason.NOT_FOUND,
+                                "slot " + id + " does not exist");
+                    }
+                    reports.add(stores.slot(id).verify());
+                }
+            }
+            if (json) {
+                Output.json(reports);
+            } else {
+                for (VerifyReport r : reports) {
+                    System.out.printf("slot %d: %s (%d bodies, %d rows checked)%n", r.slotId(), r.clean() ? "clean" : "PROBLEMS",
+                            r.blobsChecked(), r.rowsChecked());
+                    r.problems().forEach(p -> System.out.println("  " + p));
+                }
+            }
+            return reports.stream().allMatch(VerifyReport::clean) ? ExitCode.OK : ExitCode.FAILURE;
+        }
+    }
+}
