@@ -89,7 +89,11 @@ final class SmtpSession {
             }
         } finally {
             endTransaction();
-            conn.flush();
+            try {
+                conn.flush();
+            } catch (IOException ignored) {
+                // the client is gone; the exception that ended the session (if any) is the one that matters
+            }
         }
     }
 
