@@ -81,7 +81,7 @@ public record NodeConfig(
         StoreSettings storeDefaults = StoreSettings.defaults();
         StoreSettings store = new StoreSettings(
                 st.duration("expunge-retention", storeDefaults.expungeRetention(), Duration.ZERO, Duration.ofDays(3650)),
-                st.integer("max-batch", storeDefaults.maxBatch(), 1, 100_000));
+                st.integer("max-batch", storeDefaults.maxBatch(), 1, 10_000));
 
         ConfigNode t = root.section("tls");
         Path cert = resolve(base, t.path("certificate", null));
