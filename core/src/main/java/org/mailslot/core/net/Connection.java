@@ -262,11 +262,13 @@ public final class Connection implements AutoCloseable {
     private boolean fill(long deadlineNanos) throws IOException {
         pos = end = 0;
         int timeout = Math.toIntExact(settings.idleTimeout().toMillis());
+        boolean deadlineFirst = false;
         if (deadlineNanos != 0) {
             long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 throw new CommandTimeoutException("command or transfer took too long");
             }
+            deadlineFirst = left < timeout;
             timeout = (int) Math.min(timeout, Math.max(1, left));
         }
         socket.setSoTimeout(timeout);
@@ -274,7 +276,7 @@ public final class Connection implements AutoCloseable {
         try {
             n = in.read(buf, 0, buf.length);
         } catch (SocketTimeoutException e) {
-            if (deadlineNanos != 0 && System.nanoTime() >= deadlineNanos) {
+            if (deadlineFirst) {
                 throw new CommandTimeoutException("command or transfer took too long");
             }
             throw e;
