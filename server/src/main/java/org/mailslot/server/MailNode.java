@@ -14,6 +14,7 @@ import org.mailslot.protocols.auth.Authenticator;
 import org.mailslot.protocols.pop3.Pop3Service;
 import org.mailslot.protocols.smtp.SmtpMode;
 import org.mailslot.protocols.smtp.SmtpService;
+import org.mailslot.store.FaultInjectingSlotStore;
 import org.mailslot.store.SlotStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class MailNode implements AutoCloseable {
         owned.add(directory);
         directory.registerNode(config.nodeName(), config.hostname());
         directory.ensureSlots(config.nodeName(), config.slots());
-        stores = SlotStores.open(config.dataDir(), config.store());
+        stores = openStores();
         owned.add(stores);
         tls = tlsContext();
 
@@ -103,6 +104,17 @@ public final class MailNode implements AutoCloseable {
         LineServer server = new LineServer(name, endpoint, net, tls, handler, meters).start();
         servers.add(server);
         endpoints.put(name, server.endpoint());
+    }
+
+    /** Crash tests set MAILSLOT_TEST_CRASH_AT (after-blob-write, before-commit, after-commit) to halt mid-write. */
+    private SlotStores openStores() {
+        String crashAt = System.getenv("MAILSLOT_TEST_CRASH_AT");
+        if (crashAt == null || crashAt.isBlank()) {
+            return SlotStores.open(config.dataDir(), config.store());
+        }
+        FaultInjectingSlotStore.FaultPoint point = FaultInjectingSlotStore.FaultPoint.valueOf(crashAt.toUpperCase().replace('-', '_'));
+        log.warn("MAILSLOT_TEST_CRASH_AT={}: this node halts at its first write that reaches {} (crash tests only)", crashAt, point);
+        return SlotStores.withCrashPoint(config.dataDir(), config.store(), point);
     }
 
     private TlsContext tlsContext() {

@@ -31,6 +31,13 @@ final class NodeProcess implements AutoCloseable {
 
     /** Writes a test configuration (free ports, self-signed TLS, plaintext login on loopback) and starts the node. */
     static NodeProcess start(Path dir, String extraYaml) throws Exception {
+        NodeProcess node = configure(dir, extraYaml);
+        node.launch(List.of());
+        return node;
+    }
+
+    /** Writes the test configuration without starting the node. */
+    static NodeProcess configure(Path dir, String extraYaml) throws Exception {
         Files.createDirectories(dir);
         NodeProcess node = new NodeProcess(dir);
         Files.writeString(node.config, """
@@ -57,7 +64,6 @@ final class NodeProcess implements AutoCloseable {
                 metrics:
                   listen: 127.0.0.1:0
                 """ + extraYaml);
-        node.launch(List.of());
         return node;
     }
 
@@ -115,6 +121,14 @@ final class NodeProcess implements AutoCloseable {
     void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** Waits for the process to end by itself (a crash point halted it); returns its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("node still running after " + timeout);
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM, then waits for a clean exit; returns the exit code. */

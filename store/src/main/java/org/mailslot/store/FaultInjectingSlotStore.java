@@ -28,7 +28,11 @@ public final class FaultInjectingSlotStore implements SlotStore {
         AFTER_COMMIT
     }
 
+    /** The exit status of a JVM halted by {@link #haltOnce}. */
+    public static final int CRASH_EXIT_STATUS = 86;
+
     private final AtomicReference<FaultPoint> armed = new AtomicReference<>();
+    private final AtomicReference<FaultPoint> haltArmed = new AtomicReference<>();
     private final SqliteSlotStore delegate;
 
     private FaultInjectingSlotStore(Path slotDir, int slotId, StoreSettings settings) {
@@ -44,11 +48,20 @@ public final class FaultInjectingSlotStore implements SlotStore {
         armed.set(point);
     }
 
+    /** The next write that reaches {@code point} halts the whole JVM there: no finally block, no reply, no hook. */
+    public void haltOnce(FaultPoint point) {
+        haltArmed.set(point);
+    }
+
     public void disarm() {
         armed.set(null);
+        haltArmed.set(null);
     }
 
     private void hit(FaultPoint point) {
+        if (haltArmed.compareAndSet(point, null)) {
+            Runtime.getRuntime().halt(CRASH_EXIT_STATUS);
+        }
         if (armed.compareAndSet(point, null)) {
             throw new StoreException(StoreException.Reason.IO, "injected fault at " + point);
         }

@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /** Account and mailbox mutations, run by the writer inside a group commit. */
 final class MailboxOps {
-    private record Default(String name, SpecialUse use) {}
+    record Default(String name, SpecialUse use) {}
 
-    private static final List<Default> DEFAULTS = List.of(
+    static final List<Default> DEFAULTS = List.of(
             new Default(MailboxNames.INBOX, SpecialUse.INBOX), new Default("Drafts", SpecialUse.DRAFTS),
             new Default("Sent", SpecialUse.SENT), new Default("Trash", SpecialUse.TRASH),
             new Default("Junk", SpecialUse.JUNK), new Default("Archive", SpecialUse.ARCHIVE));

@@ -12,21 +12,35 @@ public final class SlotStores implements AutoCloseable {
     private final Path slotsDir;
     private final StoreSettings settings;
     private final Map<Integer, SlotStore> open = new ConcurrentHashMap<>();
+    private final FaultInjectingSlotStore.FaultPoint crashPoint;
     private volatile boolean closed;
 
-    private SlotStores(Path slotsDir, StoreSettings settings) {
+    private SlotStores(Path slotsDir, StoreSettings settings, FaultInjectingSlotStore.FaultPoint crashPoint) {
         this.slotsDir = slotsDir;
         this.settings = settings;
+        this.crashPoint = crashPoint;
     }
 
     public static SlotStores open(Path dataDir, StoreSettings settings) {
+        return new SlotStores(slotsDir(dataDir), settings, null);
+    }
+
+    /**
+     * For crash tests of the whole process: the first write of any slot that reaches {@code point} halts the
+     * JVM on the spot ({@link FaultInjectingSlotStore#CRASH_EXIT_STATUS}), as a power cut would.
+     */
+    public static SlotStores withCrashPoint(Path dataDir, StoreSettings settings, FaultInjectingSlotStore.FaultPoint point) {
+        return new SlotStores(slotsDir(dataDir), settings, point);
+    }
+
+    private static Path slotsDir(Path dataDir) {
         Path slots = dataDir.resolve("slots");
         try {
             Files.createDirectories(slots);
         } catch (IOException e) {
             throw new StoreException(StoreException.Reason.IO, "cannot create " + slots + ": " + e.getMessage(), e);
         }
-        return new SlotStores(slots, settings);
+        return slots;
     }
 
     /** The slot's store, opened (and created) on first use. */
@@ -37,8 +51,15 @@ public final class SlotStores implements AutoCloseable {
         if (closed) {
             throw new StoreException(StoreException.Reason.IO, "slot stores are closed");
         }
-        return open.computeIfAbsent(slotId,
-                id -> SlotStore.open(slotsDir.resolve(Integer.toString(id)), id, settings));
+        return open.computeIfAbsent(slotId, id -> {
+            Path dir = slotsDir.resolve(Integer.toString(id));
+            if (crashPoint == null) {
+                return SlotStore.open(dir, id, settings);
+            }
+            FaultInjectingSlotStore store = FaultInjectingSlotStore.open(dir, id, settings);
+            store.haltOnce(crashPoint);
+            return store;
+        });
     }
 
     public List<Integer> openSlotIds() {

@@ -159,6 +159,12 @@ final class SqliteSlotStore implements SlotStore {
 
     @Override
     public void createAccount(long accountId) {
+        // idempotent without a write (and its fsync) when the account is complete, as it is after its first use
+        java.util.Set<String> names = new java.util.HashSet<>();
+        mailboxes(accountId).forEach(m -> names.add(m.name()));
+        if (MailboxOps.DEFAULTS.stream().allMatch(d -> names.contains(d.name()))) {
+            return;
+        }
         writer.submit(tx -> MailboxOps.createAccount(tx, accountId), null);
     }
 
