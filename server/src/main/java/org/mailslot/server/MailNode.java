@@ -10,6 +10,8 @@ import org.mailslot.core.net.TlsContext;
 import org.mailslot.core.net.TlsMode;
 import org.mailslot.directory.Directory;
 import org.mailslot.protocols.ProtocolContext;
+import org.mailslot.server.control.ControlServer;
+import org.mailslot.server.control.LocalSlotAdmin;
 import org.mailslot.protocols.auth.Authenticator;
 import org.mailslot.protocols.pop3.Pop3Service;
 import org.mailslot.protocols.smtp.SmtpMode;
@@ -27,6 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.time.Instant;
+import org.mailslot.directory.Slot;
 
 /**
  * A running node: the directory connection, this node's slots, and a listener per configured service.
@@ -67,6 +74,7 @@ public final class MailNode implements AutoCloseable {
         directory.ensureSlots(config.nodeName(), config.slots());
         stores = openStores();
         owned.add(stores);
+        owned.add(ControlServer.start(controlSocket(config), new LocalSlotAdmin(stores, false)));
         tls = tlsContext();
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -91,7 +99,26 @@ public final class MailNode implements AutoCloseable {
             owned.add(endpoint);
             endpoints.put("metrics", new Endpoint(metrics.get().host(), endpoint.port(), TlsMode.NONE));
         }
+        ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("purge").daemon().factory());
+        owned.add(purger::shutdownNow);
+        long every = config.purgeInterval().toMillis();
+        purger.scheduleWithFixedDelay(this::purgeExpunged, every, every, TimeUnit.MILLISECONDS);
         log.info("node {} ready: {}", config.nodeName(), endpoints);
+    }
+
+    /** Deletes expunged messages past {@code store.expunge-retention} in the slots this node masters, and their bodies. */
+    void purgeExpunged() {
+        try {
+            Instant now = Instant.now();
+            for (Slot slot : directory.listSlots()) {
+                if (config.nodeName().equals(slot.masterNode())) {
+                    stores.slot(slot.id()).purgeExpunged(now);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("purging expunged messages failed, will retry in {}: {}", config.purgeInterval(), e.getMessage());
+        }
     }
 
     private void listen(ServiceConfig service, org.mailslot.core.net.NetSettings net, SessionHandler handler,
@@ -126,6 +153,11 @@ public final class MailNode implements AutoCloseable {
             return TlsContext.fromPem(t.certificate(), t.privateKey());
         }
         return null;
+    }
+
+    /** The node's control socket, through which {@code mailslot admin} reaches slots the node has open. */
+    public static java.nio.file.Path controlSocket(NodeConfig config) {
+        return config.dataDir().resolve("control.sock");
     }
 
     /** Every listening service by name (smtp, submission, submissions, lmtp, pop3, pop3s, metrics). */

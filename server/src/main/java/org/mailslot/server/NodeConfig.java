@@ -24,6 +24,7 @@ public record NodeConfig(
         int slots,
         DirectorySettings directory,
         StoreSettings store,
+        java.time.Duration purgeInterval,
         Tls tls,
         PlaintextAuth plaintextAuth,
         Duration authFailureDelay,
@@ -82,6 +83,7 @@ public record NodeConfig(
         StoreSettings store = new StoreSettings(
                 st.duration("expunge-retention", storeDefaults.expungeRetention(), Duration.ZERO, Duration.ofDays(3650)),
                 st.integer("max-batch", storeDefaults.maxBatch(), 1, 10_000));
+        Duration purgeInterval = st.duration("purge-interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(1));
 
         ConfigNode t = root.section("tls");
         Path cert = resolve(base, t.path("certificate", null));
@@ -107,7 +109,7 @@ public record NodeConfig(
         TlsMode startTls = tls.configured() ? TlsMode.STARTTLS : TlsMode.NONE;
         Duration failureDelay = auth.duration("failure-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
         Duration failureDelayMax = auth.duration("failure-delay-max", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
-        NodeConfig config = new NodeConfig(nodeName, hostname, dataDir, slots, directory, store, tls, plaintext,
+        NodeConfig config = new NodeConfig(nodeName, hostname, dataDir, slots, directory, store, purgeInterval, tls, plaintext,
                 failureDelay, failureDelayMax,
                 SmtpSettings.from(smtpNode, SmtpMode.MX), ServiceConfig.read(smtpNode, "smtp", "listen", "0.0.0.0:25", startTls),
                 SmtpSettings.from(subNode, SmtpMode.SUBMISSION), ServiceConfig.read(subNode, "submission", "listen", "0.0.0.0:587", startTls),

@@ -312,8 +312,10 @@ final class SqliteSlotStore implements SlotStore {
         long cutoff = now.minus(settings.expungeRetention()).toEpochMilli();
         MessageOps.Purged purged = writer.submit(tx -> MessageOps.purge(tx, cutoff), null);
         int collected = collectGarbage();
-        log.info("slot {}: purged {} expunged messages, removed {} unreferenced blobs", slotId, purged.messages(),
-                collected);
+        if (purged.messages() > 0 || collected > 0) {
+            log.info("slot {}: purged {} expunged messages, removed {} unreferenced blobs", slotId, purged.messages(),
+                    collected);
+        }
         return purged.messages();
     }
 

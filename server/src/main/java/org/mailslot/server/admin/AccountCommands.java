@@ -5,8 +5,7 @@ import org.mailslot.directory.Directory;
 import org.mailslot.directory.DirectoryException;
 import org.mailslot.server.UsageException;
 import org.mailslot.store.QuotaUsage;
-import org.mailslot.store.SlotStore;
-import org.mailslot.store.SlotStores;
+import org.mailslot.server.control.SlotAdmin;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -159,9 +158,9 @@ final class AccountCommands implements Runnable {
 
         @Override
         public void run() {
-            try (Directory d = parent.admin.openDirectory(); SlotStores stores = parent.admin.openStores()) {
+            try (Directory d = parent.admin.openDirectory(); SlotAdmin slots = parent.admin.openSlotAdmin()) {
                 Account a = find(d, address);
-                QuotaUsage usage = stores.slot(a.slotId()).quotaUsage(a.id());
+                QuotaUsage usage = slots.usage(a.slotId(), a.id());
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("address", a.address());
                 out.put("id", a.id());
@@ -189,10 +188,10 @@ final class AccountCommands implements Runnable {
 
         @Override
         public void run() {
-            try (Directory d = parent.admin.openDirectory(); SlotStores stores = parent.admin.openStores()) {
+            try (Directory d = parent.admin.openDirectory(); SlotAdmin slots = parent.admin.openSlotAdmin()) {
                 Account a = find(d, address);
                 d.removeAccount(a.address());
-                stores.slot(a.slotId()).deleteAccount(a.id());
+                slots.deleteAccount(a.slotId(), a.id());
                 System.out.println("account " + a.address() + " removed");
             }
         }
@@ -232,10 +231,9 @@ final class AccountCommands implements Runnable {
         @Override
         public void run() {
             Duration window = Sizes.parseDuration("--since", since);
-            try (Directory d = parent.admin.openDirectory(); SlotStores stores = parent.admin.openStores()) {
+            try (Directory d = parent.admin.openDirectory(); SlotAdmin slots = parent.admin.openSlotAdmin()) {
                 Account a = find(d, address);
-                SlotStore store = stores.slot(a.slotId());
-                int restored = store.restore(a.id(), Instant.now().minus(window));
+                int restored = slots.restore(a.slotId(), a.id(), Instant.now().minus(window));
                 if (json) {
                     Output.json(Map.of("address", a.address(), "restored", restored));
                 } else {

@@ -1,12 +1,17 @@
 package org.mailslot.server.admin;
 
 import org.mailslot.directory.Directory;
+import org.mailslot.server.MailNode;
 import org.mailslot.server.NodeConfig;
+import org.mailslot.server.control.LocalSlotAdmin;
+import org.mailslot.server.control.RemoteSlotAdmin;
+import org.mailslot.server.control.SlotAdmin;
 import org.mailslot.store.SlotStores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** {@code mailslot admin}: changes the directory and inspects slots, directly, with the node's own configuration. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
@@ -35,7 +40,12 @@ public final class AdminCommand implements Runnable {
         return Directory.open(nodeConfig().directory());
     }
 
-    SlotStores openStores() {
-        return SlotStores.open(nodeConfig().dataDir(), nodeConfig().store());
+    /** The running node's slots through its control socket, or the slot files themselves when no node runs. */
+    SlotAdmin openSlotAdmin() {
+        Optional<RemoteSlotAdmin> remote = RemoteSlotAdmin.connect(MailNode.controlSocket(nodeConfig()));
+        if (remote.isPresent()) {
+            return remote.get();
+        }
+        return new LocalSlotAdmin(SlotStores.open(nodeConfig().dataDir(), nodeConfig().store()), true);
     }
 }

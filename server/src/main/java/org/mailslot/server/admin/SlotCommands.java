@@ -3,7 +3,7 @@ package org.mailslot.server.admin;
 import org.mailslot.directory.Directory;
 import org.mailslot.directory.Slot;
 import org.mailslot.server.ExitCode;
-import org.mailslot.store.SlotStores;
+import org.mailslot.server.control.SlotAdmin;
 import org.mailslot.store.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,14 +65,14 @@ final class SlotCommands implements Runnable {
         @Override
         public Integer call() {
             List<VerifyReport> reports = new ArrayList<>();
-            try (Directory d = parent.admin.openDirectory(); SlotStores stores = parent.admin.openStores()) {
+            try (Directory d = parent.admin.openDirectory(); SlotAdmin slotAdmin = parent.admin.openSlotAdmin()) {
                 List<Integer> ids = slots == null || slots.isEmpty() ? d.listSlots().stream().map(Slot::id).toList() : slots;
                 for (int id : ids) {
                     if (d.slot(id).isEmpty()) {
                         throw new org.mailslot.directory.DirectoryException(org.mailslot.directory.DirectoryException.Reason.NOT_FOUND,
                                 "slot " + id + " does not exist");
                     }
-                    reports.add(stores.slot(id).verify());
+                    reports.add(slotAdmin.verify(id));
                 }
             }
             if (json) {

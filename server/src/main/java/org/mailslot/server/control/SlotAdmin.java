@@ -1,0 +1,24 @@
+package org.mailslot.server.control;
+
+import org.mailslot.store.QuotaUsage;
+import org.mailslot.store.VerifyReport;
+
+import java.time.Instant;
+
+/**
+ * What {@code mailslot admin} does to slot data. A running node owns its slot files (one process per slot), so
+ * the CLI asks the node through its control socket; with no node running it opens the files itself. Both
+ * paths run {@link LocalSlotAdmin}.
+ */
+public interface SlotAdmin extends AutoCloseable {
+    QuotaUsage usage(int slot, long accountId);
+
+    void deleteAccount(int slot, long accountId);
+
+    int restore(int slot, long accountId, Instant expungedSince);
+
+    VerifyReport verify(int slot);
+
+    @Override
+    void close();
+}
