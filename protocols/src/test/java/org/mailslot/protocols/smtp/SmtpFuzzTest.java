@@ -69,7 +69,7 @@ class SmtpFuzzTest {
                 assertThat(c.read()).startsWith("250 2.0.0");
             }
             assertThat(h.lastBody(h.bob)).contains("after the storm");
-            assertThat(h.spoolFiles()).isZero();
+            h.awaitSpoolEmpty();
         }
     }
 

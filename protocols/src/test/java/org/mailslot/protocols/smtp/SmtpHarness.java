@@ -137,6 +137,14 @@ final class SmtpHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the spool is empty: the transaction deletes its file when it ends, which may be a moment after
+     * the client read the reply.
+     */
+    void awaitSpoolEmpty() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> spoolFiles() == 0);
+    }
+
     @Override
     public void close() {
         servers.values().forEach(LineServer::close);

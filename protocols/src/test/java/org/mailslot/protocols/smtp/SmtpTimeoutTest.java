@@ -29,7 +29,7 @@ class SmtpTimeoutTest {
                 assertThat(c.read()).startsWith("421 4.4.2");
                 assertThat(c.read()).isNull();
             }
-            assertThat(h.spoolFiles()).isZero();
+            h.awaitSpoolEmpty();
             assertThat(h.inbox(h.alice)).isEmpty();
         }
     }
