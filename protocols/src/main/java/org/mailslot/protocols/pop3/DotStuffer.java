@@ -23,6 +23,10 @@ final class DotStuffer {
      * {@code bodyLines} lines of the body. Writes the terminating "." line. Does not flush or close.
      */
     static void copy(InputStream in, OutputStream out, long bodyLines) throws IOException {
+        if (bodyLines == ALL) {
+            copyAll(in, out);
+            return;
+        }
         byte[] src = new byte[BUFFER];
         byte[] dst = new byte[BUFFER * 2 + 2];
         boolean lineStart = true;
@@ -69,6 +73,49 @@ final class DotStuffer {
                 }
             }
             out.write(dst, 0, o);
+        }
+        if (!lineStart) {
+            out.write(prevCr ? new byte[]{'\n'} : new byte[]{'\r', '\n'});
+        }
+        out.write(new byte[]{'.', '\r', '\n'});
+    }
+
+    /**
+     * RETR: the whole message. Writes runs of bytes straight from the read buffer and touches the output only
+     * where a "." must be added or a bare LF needs its CR, which stored mail (CRLF-normalized at delivery)
+     * almost never has: the hot path is one comparison per byte.
+     */
+    private static void copyAll(InputStream in, OutputStream out) throws IOException {
+        byte[] src = new byte[BUFFER * 8];
+        boolean lineStart = true;
+        boolean prevCr = false;
+        int n;
+        while ((n = in.read(src)) >= 0) {
+            if (n == 0) {
+                continue;
+            }
+            int run = 0;
+            if (lineStart && src[0] == '.') {
+                out.write('.');
+            }
+            for (int i = 0; i < n; i++) {
+                if (src[i] == '\n') {
+                    boolean cr = i > 0 ? src[i - 1] == '\r' : prevCr;
+                    if (!cr) {
+                        out.write(src, run, i - run);
+                        out.write('\r');
+                        run = i;
+                    }
+                    if (i + 1 < n && src[i + 1] == '.') {
+                        out.write(src, run, i + 1 - run);
+                        out.write('.');
+                        run = i + 1;
+                    }
+                }
+            }
+            out.write(src, run, n - run);
+            lineStart = src[n - 1] == '\n';
+            prevCr = src[n - 1] == '\r';
         }
         if (!lineStart) {
             out.write(prevCr ? new byte[]{'\n'} : new byte[]{'\r', '\n'});

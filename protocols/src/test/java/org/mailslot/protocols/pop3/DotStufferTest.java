@@ -75,6 +75,34 @@ class DotStufferTest {
         assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("A: b\r\n\r\n1\r\n2\r\n.\r\n");
     }
 
+    /** The whole-message fast path must agree with the line-by-line path on any input split at any place. */
+    @Test
+    void wholeMessagePathMatchesTheLinePathOnRandomInput() throws IOException {
+        java.util.Random random = new java.util.Random(42);
+        byte[] alphabet = {'a', 'b', '.', '.', '\r', '\n', '\n', ' '};
+        for (int round = 0; round < 300; round++) {
+            byte[] message = new byte[random.nextInt(round < 200 ? 300 : 200_000)];
+            for (int i = 0; i < message.length; i++) {
+                message[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            ByteArrayOutputStream fast = new ByteArrayOutputStream();
+            ByteArrayOutputStream lines = new ByteArrayOutputStream();
+            DotStuffer.copy(chunked(message, random), fast, DotStuffer.ALL);
+            DotStuffer.copy(chunked(message, random), lines, Long.MAX_VALUE);
+            assertThat(fast.toByteArray()).as("round %d", round).isEqualTo(lines.toByteArray());
+        }
+    }
+
+    /** A stream that hands out the bytes in chunks of random size, so buffer boundaries fall everywhere. */
+    private static InputStream chunked(byte[] data, java.util.Random random) {
+        return new ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + random.nextInt(97)));
+            }
+        };
+    }
+
     static String unstuff(String response) {
         assertThat(response).endsWith("\r\n.\r\n");
         String body = response.substring(0, response.length() - 3);
