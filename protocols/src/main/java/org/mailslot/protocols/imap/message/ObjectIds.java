@@ -1,0 +1,30 @@
+package org.mailslot.protocols.imap.message;
+
+/**
+ * The wire form of OBJECTID (RFC 8474) identifiers: EMAILID is {@code M} followed by the slot's numeric email id
+ * (stable across COPY/MOVE); THREADID is not supported (FETCH gives NIL, SEARCH THREADID matches nothing).
+ */
+public final class ObjectIds {
+    private ObjectIds() {}
+
+    public static String emailId(long emailId) {
+        return "M" + emailId;
+    }
+
+    /** The numeric id of a wire EMAILID, or -1 if it is not one of ours. */
+    public static long parseEmailId(String wire) {
+        if (wire == null || wire.length() < 2 || wire.charAt(0) != 'M' || wire.length() > 20) {
+            return -1;
+        }
+        for (int i = 1; i < wire.length(); i++) {
+            if (wire.charAt(i) < '0' || wire.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(wire, 1, wire.length(), 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
