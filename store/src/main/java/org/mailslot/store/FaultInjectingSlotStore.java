@@ -204,6 +204,58 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public long firstUnseenUid(long mailboxId) {
+        return delegate.firstUnseenUid(mailboxId);
+    }
+
+    @Override
+    public List<AppendResult> appendAll(long accountId, String mailbox, List<AppendRequest> messages,
+                                        long quotaBytes) {
+        return delegate.appendAll(accountId, mailbox, messages, quotaBytes);
+    }
+
+    @Override
+    public StoreFlagsResult storeFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags,
+                                       long unchangedSince) {
+        return delegate.storeFlags(mailboxId, uids, op, flags, unchangedSince);
+    }
+
+    @Override
+    public List<MoveResult> move(long fromMailboxId, Collection<Long> uids, long toMailboxId, long quotaBytes) {
+        return delegate.move(fromMailboxId, uids, toMailboxId, quotaBytes);
+    }
+
+    @Override
+    public List<MessageFlags> flagsAndUids(long mailboxId) {
+        return delegate.flagsAndUids(mailboxId);
+    }
+
+    @Override
+    public List<MessageMeta> changedSince(long mailboxId, long modSeq) {
+        return delegate.changedSince(mailboxId, modSeq);
+    }
+
+    @Override
+    public void addMailboxListener(MailboxListener listener) {
+        delegate.addMailboxListener(listener);
+    }
+
+    @Override
+    public void removeMailboxListener(MailboxListener listener) {
+        delegate.removeMailboxListener(listener);
+    }
+
+    @Override
+    public Set<Long> searchText(long mailboxId, String needle, TextField field) {
+        return delegate.searchText(mailboxId, needle, field);
+    }
+
+    @Override
+    public void rebuildSearchIndex() {
+        delegate.rebuildSearchIndex();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -37,6 +37,9 @@ final class MailboxOps {
     }
 
     static Void deleteAccount(Tx tx, long accountId) throws SQLException {
+        for (Mailbox m : Sql.mailboxes(tx.c(), "account_id = ? AND deleted_at IS NULL", accountId)) {
+            tx.touched(m.id(), m.highestModSeq());
+        }
         tx.update("DELETE FROM message WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
         tx.update("DELETE FROM mailbox WHERE account_id = ?", accountId);
         if (tx.update("DELETE FROM account WHERE id = ?", accountId) > 0) {
@@ -141,6 +144,7 @@ final class MailboxOps {
         }
         MessageOps.expungeAll(tx, m);
         tx.update("UPDATE mailbox SET deleted_at = ? WHERE id = ?", tx.nowMillis(), m.id());
+        tx.touched(m.id(), Sql.mailboxes(tx.c(), "id = ?", m.id()).getFirst().highestModSeq());
         tx.change("mailbox.delete", Tx.payload("id", m.id(), "accountId", accountId, "name", m.name()));
         return null;
     }

@@ -38,11 +38,15 @@ final class MessageOps {
             emailId = tx.queryLong("SELECT value FROM meta WHERE key = 'next_email_id'");
             tx.update("UPDATE meta SET value = value + 1 WHERE key = 'next_email_id'");
         }
-        tx.update("UPDATE mailbox SET uid_next = ?, highest_modseq = ? WHERE id = ?", uid + 1, modSeq, mailboxId);
+        boolean seen = m.flags().contains(Flags.SEEN);
+        tx.update("UPDATE mailbox SET uid_next = ?, highest_modseq = ?, messages = messages + 1,"
+                + " unseen = unseen + ?, size = size + ? WHERE id = ?", uid + 1, modSeq, seen ? 0 : 1, m.size(),
+                mailboxId);
+        tx.touched(mailboxId, modSeq);
         String flags = Flags.encode(new TreeSet<>(m.flags()));
         tx.update("INSERT INTO message(mailbox_id, uid, modseq, flags, seen, internal_date, size, blob_hash,"
                         + " envelope, body, body_structure, email_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                mailboxId, uid, modSeq, flags, m.flags().contains(Flags.SEEN), m.internalDateMillis(), m.size(),
+                mailboxId, uid, modSeq, flags, seen, m.internalDateMillis(), m.size(),
                 m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), emailId);
         tx.update("UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + 1 WHERE id = ?",
                 m.size(), mb.accountId());
@@ -107,15 +111,27 @@ final class MessageOps {
         return out;
     }
 
-    static List<MessageMeta> storeFlags(Tx tx, long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags)
-            throws SQLException {
+    /**
+     * STORE with CONDSTORE's UNCHANGEDSINCE ({@code unchangedSince <= 0}: unconditional). Messages whose modseq is
+     * above it are left alone and reported in {@code failed}; a message whose flags end up as they were keeps
+     * its modseq.
+     */
+    static StoreFlagsResult storeFlags(Tx tx, long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags,
+                                       long unchangedSince) throws SQLException {
         Mailbox mb = Sql.requireMailbox(tx.c(), mailboxId);
         TreeSet<String> given = Flags.normalize(flags);
         long modSeq = mb.highestModSeq() + 1; // one modseq for the whole command (RFC 7162 allows it)
         List<Object> updates = new ArrayList<>();
         List<MessageMeta> out = new ArrayList<>();
+        List<Long> failed = new ArrayList<>();
+        int unseenDelta = 0;
         for (MessageMeta m : visible(tx, mailboxId, uids)) {
-            TreeSet<String> next = new TreeSet<>(m.flags());
+            if (unchangedSince > 0 && m.modSeq() > unchangedSince) {
+                failed.add(m.uid());
+                continue;
+            }
+            TreeSet<String> before = new TreeSet<>(m.flags());
+            TreeSet<String> next = new TreeSet<>(before);
             switch (op) {
                 case ADD -> next.addAll(given);
                 case REMOVE -> next.removeAll(given);
@@ -124,22 +140,28 @@ final class MessageOps {
                     next.addAll(given);
                 }
             }
-            if (next.equals(new TreeSet<>(m.flags()))) {
+            if (next.equals(before)) {
                 out.add(m);
                 continue;
             }
+            boolean wasSeen = before.contains(Flags.SEEN);
+            boolean isSeen = next.contains(Flags.SEEN);
+            unseenDelta += (wasSeen ? 1 : 0) - (isSeen ? 1 : 0);
             String encoded = Flags.encode(next);
             tx.update("UPDATE message SET flags = ?, seen = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
-                    encoded, next.contains(Flags.SEEN), modSeq, mailboxId, m.uid());
+                    encoded, isSeen, modSeq, mailboxId, m.uid());
             updates.add(Tx.payload("uid", m.uid(), "flags", encoded));
             out.add(new MessageMeta(m.mailboxId(), m.uid(), modSeq, Flags.decode(encoded), m.internalDate(),
                     m.size(), m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), m.emailId()));
         }
-        if (!updates.isEmpty()) {
-            tx.update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mailboxId);
-            tx.change("message.flags", Tx.payload("mailboxId", mailboxId, "modSeq", modSeq, "updates", updates));
+        if (updates.isEmpty()) {
+            return new StoreFlagsResult(out, failed, 0);
         }
-        return out;
+        tx.update("UPDATE mailbox SET highest_modseq = ?, unseen = unseen + ? WHERE id = ?", modSeq, unseenDelta,
+                mailboxId);
+        tx.touched(mailboxId, modSeq);
+        tx.change("message.flags", Tx.payload("mailboxId", mailboxId, "modSeq", modSeq, "updates", updates));
+        return new StoreFlagsResult(out, failed, modSeq);
     }
 
     static List<AppendResult> copy(Tx tx, long fromMailboxId, Collection<Long> uids, long toMailboxId,
@@ -157,6 +179,44 @@ final class MessageOps {
         return out;
     }
 
+    /** MOVE: copy and expunge in one transaction; the source rows become tombstones (not restorable). */
+    static List<MoveResult> move(Tx tx, long fromMailboxId, Collection<Long> uids, long toMailboxId,
+                                 long quotaBytes) throws SQLException {
+        Mailbox from = Sql.requireMailbox(tx.c(), fromMailboxId);
+        Mailbox to = Sql.requireMailbox(tx.c(), toMailboxId);
+        List<MessageMeta> source = visible(tx, fromMailboxId, uids);
+        if (source.isEmpty()) {
+            return List.of();
+        }
+        if (from.accountId() != to.accountId()) { // within one account a move does not change usage
+            checkQuota(tx, to.accountId(), source.stream().mapToLong(MessageMeta::size).sum(), quotaBytes);
+        }
+        List<AppendResult> added = new ArrayList<>();
+        for (MessageMeta m : source) {
+            added.add(insert(tx, toMailboxId, Content.of(m),
+                    Tx.payload("movedFrom", Tx.payload("mailboxId", fromMailboxId, "uid", m.uid()))));
+        }
+        long expungeModSeq = hide(tx, Sql.requireMailbox(tx.c(), fromMailboxId), source, 2, "move");
+        List<MoveResult> out = new ArrayList<>();
+        for (int i = 0; i < source.size(); i++) {
+            AppendResult r = added.get(i);
+            out.add(new MoveResult(source.get(i).uid(), r.uid(), r.uidValidity(), r.modSeq(), expungeModSeq));
+        }
+        return out;
+    }
+
+    /** MULTIAPPEND: every message or none, quota checked against their total. */
+    static List<AppendResult> appendAll(Tx tx, long accountId, String mailbox, List<Content> messages,
+                                        long quotaBytes) throws SQLException {
+        Mailbox mb = MailboxOps.require(tx, accountId, mailbox);
+        checkQuota(tx, accountId, messages.stream().mapToLong(Content::size).sum(), quotaBytes);
+        List<AppendResult> out = new ArrayList<>();
+        for (Content m : messages) {
+            out.add(insert(tx, mb.id(), m, Map.of()));
+        }
+        return out;
+    }
+
     static Void expunge(Tx tx, long mailboxId, Collection<Long> uids) throws SQLException {
         Mailbox mb = Sql.requireMailbox(tx.c(), mailboxId);
         hide(tx, mb, visible(tx, mailboxId, uids), 1, "expunge");
@@ -167,25 +227,33 @@ final class MessageOps {
         hide(tx, mb, Sql.messages(tx.c(), "mailbox_id = ? AND state = 0 ORDER BY uid", mb.id()), 1, "expunge");
     }
 
-    /** Marks rows hidden with one new modseq: state 1 (restorable) or 2 (moved away, tombstone only). */
-    private static void hide(Tx tx, Mailbox mb, List<MessageMeta> rows, int state, String why) throws SQLException {
+    /**
+     * Marks rows hidden with one new modseq: state 1 (restorable) or 2 (moved away, tombstone only).
+     * Returns that modseq (0 when there was nothing to hide).
+     */
+    private static long hide(Tx tx, Mailbox mb, List<MessageMeta> rows, int state, String why) throws SQLException {
         if (rows.isEmpty()) {
-            return;
+            return 0;
         }
         long modSeq = mb.highestModSeq() + 1;
         List<Long> done = new ArrayList<>();
         long bytes = 0;
+        int unseen = 0;
         for (MessageMeta m : rows) {
             tx.update("UPDATE message SET state = ?, expunged_modseq = ?, expunged_at = ? WHERE mailbox_id = ?"
                     + " AND uid = ?", state, modSeq, tx.nowMillis(), mb.id(), m.uid());
             done.add(m.uid());
             bytes += m.size();
+            unseen += m.flags().contains(Flags.SEEN) ? 0 : 1;
         }
-        tx.update("UPDATE mailbox SET highest_modseq = ? WHERE id = ?", modSeq, mb.id());
+        tx.update("UPDATE mailbox SET highest_modseq = ?, messages = messages - ?, unseen = unseen - ?,"
+                + " size = size - ? WHERE id = ?", modSeq, rows.size(), unseen, bytes, mb.id());
+        tx.touched(mb.id(), modSeq);
         tx.update("UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?",
                 bytes, rows.size(), mb.accountId());
         tx.change("message.expunge", Tx.payload("mailboxId", mb.id(), "uids", done, "modSeq", modSeq,
                 "state", state, "expungedAt", tx.nowMillis(), "reason", why));
+        return modSeq;
     }
 
     /** INBOX rename: every visible message moves to {@code to} with new UIDs; INBOX keeps tombstones. */

@@ -1,16 +1,21 @@
 package org.mailslot.store;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The slot.db schema. Message state: 0 visible, 1 expunged (restorable), 2 tombstone (uid gone for good). */
+/**
+ * The slot.db schema. Message state: 0 visible, 1 expunged (restorable), 2 tombstone (uid gone for good).
+ * {@code DDL} is version 1 as first shipped; each later version is a migration step applied in order on open,
+ * so slot files of every earlier version keep working.
+ */
 final class Schema {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private static final String[] DDL = {
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-        "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', " + VERSION + "), ('epoch', 0),"
+        "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', 1), ('epoch', 0),"
                 + " ('last_uid_validity', 0), ('next_email_id', 1)",
         "CREATE TABLE IF NOT EXISTS account(id INTEGER PRIMARY KEY, used_bytes INTEGER NOT NULL DEFAULT 0,"
                 + " used_messages INTEGER NOT NULL DEFAULT 0)",
@@ -31,6 +36,24 @@ final class Schema {
                 + " kind TEXT NOT NULL, payload BLOB NOT NULL, crc32c INTEGER NOT NULL)",
     };
 
+    /**
+     * Version 2 (IMAP): per-mailbox counters of visible messages so STATUS/SELECT never scan messages, kept in
+     * the same transactions as the rows; an index for CHANGEDSINCE and one for the first unseen message.
+     */
+    private static final String[] V2 = {
+        "ALTER TABLE mailbox ADD COLUMN messages INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE mailbox ADD COLUMN unseen INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE mailbox ADD COLUMN size INTEGER NOT NULL DEFAULT 0",
+        "UPDATE mailbox SET messages = (SELECT count(*) FROM message m WHERE m.mailbox_id = mailbox.id"
+                + " AND m.state = 0), unseen = (SELECT count(*) FROM message m WHERE m.mailbox_id = mailbox.id"
+                + " AND m.state = 0 AND m.seen = 0), size = (SELECT coalesce(sum(m.size), 0) FROM message m"
+                + " WHERE m.mailbox_id = mailbox.id AND m.state = 0)",
+        "CREATE INDEX IF NOT EXISTS message_modseq ON message(mailbox_id, modseq) WHERE state = 0",
+        "CREATE INDEX IF NOT EXISTS message_unseen ON message(mailbox_id, uid) WHERE state = 0 AND seen = 0",
+    };
+
+    private static final String[][] MIGRATIONS = {V2};
+
     private Schema() {}
 
     static void apply(Connection c) throws SQLException {
@@ -38,7 +61,25 @@ final class Schema {
             for (String sql : DDL) {
                 st.execute(sql);
             }
+            c.commit();
+            int version = version(st);
+            if (version > VERSION) {
+                throw new StoreException(StoreException.Reason.IO, "slot.db has schema version " + version
+                        + ", newer than this build (" + VERSION + ")");
+            }
+            for (int v = version + 1; v <= VERSION; v++) {
+                for (String sql : MIGRATIONS[v - 2]) {
+                    st.execute(sql);
+                }
+                st.execute("UPDATE meta SET value = " + v + " WHERE key = 'schema_version'");
+                c.commit(); // each step is one transaction: a crash leaves the previous version intact
+            }
         }
-        c.commit();
+    }
+
+    private static int version(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+            return rs.next() ? rs.getInt(1) : 1;
+        }
     }
 }

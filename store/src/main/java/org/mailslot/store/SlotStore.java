@@ -40,7 +40,11 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
 
     Optional<Mailbox> mailbox(long accountId, String name);
 
+    /** From counters kept in the same transactions as the messages: never scans the mailbox. */
     MailboxStatus status(long mailboxId);
+
+    /** The lowest uid of a visible message without \Seen, 0 when there is none (SELECT's UNSEEN). */
+    long firstUnseenUid(long mailboxId);
 
     /** Creates missing parents too. {@link SpecialUse#INBOX} is refused (INVALID). */
     Mailbox createMailbox(long accountId, String name, SpecialUse use);
@@ -61,11 +65,33 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
     AppendResult append(long accountId, String mailbox, MessageContent body, Set<String> flags,
                         Instant internalDate, long quotaBytes);
 
+    /**
+     * MULTIAPPEND: all messages into one mailbox in one transaction, all or none (quota checked on the total).
+     * Results in the order given.
+     */
+    List<AppendResult> appendAll(long accountId, String mailbox, List<AppendRequest> messages, long quotaBytes);
+
     /** Returns the messages found among {@code uids}, after the change, ascending uid. */
     List<MessageMeta> storeFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags);
 
+    /**
+     * STORE with CONDSTORE (RFC 7162 3.1.3): messages with a modseq above {@code unchangedSince} are not changed
+     * and come back in {@link StoreFlagsResult#failed()}; {@code unchangedSince <= 0} means unconditional (the
+     * caller answers UNCHANGEDSINCE 0 itself: every message fails it). One modseq for all changed messages; a
+     * message whose flags end up unchanged keeps its modseq.
+     */
+    StoreFlagsResult storeFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags,
+                                long unchangedSince);
+
     /** Same blob and emailId, new UIDs; all or nothing against the target's quota. Ascending source uid. */
     List<AppendResult> copy(long fromMailboxId, Collection<Long> uids, long toMailboxId, long quotaBytes);
+
+    /**
+     * MOVE (RFC 6851): copy and expunge in one transaction. Source rows are expunged with one modseq (not
+     * restorable: the message lives on in the target). Ascending source uid. Within one account usage does not
+     * change and quota is not checked; across accounts the target's quota is, all or nothing.
+     */
+    List<MoveResult> move(long fromMailboxId, Collection<Long> uids, long toMailboxId, long quotaBytes);
 
     /** Hides the messages, kept for the expunge retention with their expunge modseq (QRESYNC). */
     void expunge(long mailboxId, Collection<Long> uids);
@@ -81,6 +107,12 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
     List<MessageMeta> messages(long mailboxId);
 
     Optional<MessageMeta> message(long mailboxId, long uid);
+
+    /** uid, modseq and flags of every visible message, ascending uid: what SELECT needs, without IMAP strings. */
+    List<MessageFlags> flagsAndUids(long mailboxId);
+
+    /** Visible messages with a modseq above {@code modSeq}, ascending uid (CHANGEDSINCE, QRESYNC). */
+    List<MessageMeta> changedSince(long mailboxId, long modSeq);
 
     /** UIDs expunged from the mailbox with an expunge modseq above {@code sinceModSeq}, ascending (VANISHED). */
     List<Long> expungedSince(long mailboxId, long sinceModSeq);
@@ -98,6 +130,23 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
 
     /** Called on the writer thread after each commit, in sequence order; keep it quick. */
     void addChangeListener(Consumer<ChangeRecord> listener);
+
+    /** See {@link MailboxListener}: once per changed mailbox per commit, after the commit. */
+    void addMailboxListener(MailboxListener listener);
+
+    void removeMailboxListener(MailboxListener listener);
+
+    // full-text search
+
+    /**
+     * UIDs of the visible messages of the mailbox whose decoded text contains {@code needle}, case-insensitively
+     * (IMAP SEARCH BODY / TEXT, RFC 9051 6.4.4: substring, not words). Sees every write committed before the
+     * call: it waits for the slot's index to catch up.
+     */
+    Set<Long> searchText(long mailboxId, String needle, TextField field);
+
+    /** Throws the full-text index away and builds it again from the messages; returns when it is done. */
+    void rebuildSearchIndex();
 
     @Override
     void close();

@@ -33,7 +33,7 @@ final class SlotWriter implements AutoCloseable {
         T apply(Tx tx) throws SQLException;
     }
 
-    private record Request<T>(Op<T> op, Path dirToSync, CompletableFuture<T> done) {}
+    private record Request<T>(Op<T> op, List<Path> dirsToSync, CompletableFuture<T> done) {}
 
     private static final Request<Void> STOP = new Request<>(null, null, null);
 
@@ -43,14 +43,14 @@ final class SlotWriter implements AutoCloseable {
     private final Clock clock;
     private final ObjectMapper json;
     private final FaultHook faults;
-    private final Consumer<List<ChangeRecord>> afterCommit;
+    private final Consumer<Tx> afterCommit;
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
     private volatile long commits;
 
     SlotWriter(String name, Connection connection, int maxBatch, LongSupplier epoch, Clock clock, ObjectMapper json,
-               FaultHook faults, Consumer<List<ChangeRecord>> afterCommit) throws SQLException {
+               FaultHook faults, Consumer<Tx> afterCommit) throws SQLException {
         this.connection = connection;
         this.maxBatch = maxBatch;
         this.epoch = epoch;
@@ -64,10 +64,15 @@ final class SlotWriter implements AutoCloseable {
 
     /** Runs {@code op} in the next group commit and waits until it is durable. */
     <T> T submit(Op<T> op, Path dirToSync) {
+        return submitSyncing(op, dirToSync == null ? List.of() : List.of(dirToSync));
+    }
+
+    /** Same, with every blob directory whose renames the commit must fsync first. */
+    <T> T submitSyncing(Op<T> op, List<Path> dirsToSync) {
         if (closed) {
             throw new StoreException(StoreException.Reason.IO, "slot store is closed");
         }
-        Request<T> request = new Request<>(op, dirToSync, new CompletableFuture<>());
+        Request<T> request = new Request<>(op, dirsToSync, new CompletableFuture<>());
         queue.add(request);
         if (closed && queue.remove(request)) {
             throw new StoreException(StoreException.Reason.IO, "slot store is closed");
@@ -111,9 +116,7 @@ final class SlotWriter implements AutoCloseable {
     private void run(List<Request<?>> batch) {
         Set<Path> dirs = new LinkedHashSet<>();
         for (Request<?> r : batch) {
-            if (r.dirToSync != null) {
-                dirs.add(r.dirToSync);
-            }
+            dirs.addAll(r.dirsToSync);
         }
         try {
             for (Path dir : dirs) { // one directory fsync shared by every body renamed into it
@@ -128,7 +131,7 @@ final class SlotWriter implements AutoCloseable {
         Tx tx = new Tx(connection, epoch.getAsLong(), clock.millis(), json);
         try (Statement st = connection.createStatement()) {
             for (int i = 0; i < batch.size(); i++) {
-                int mark = tx.mark();
+                Tx.Mark mark = tx.mark();
                 st.execute("SAVEPOINT request");
                 try {
                     results[i] = batch.get(i).op.apply(tx);
@@ -157,7 +160,7 @@ final class SlotWriter implements AutoCloseable {
             return;
         }
         try {
-            afterCommit.accept(tx.changes());
+            afterCommit.accept(tx);
         } catch (RuntimeException e) {
             log.warn("change listener failed", e);
         }

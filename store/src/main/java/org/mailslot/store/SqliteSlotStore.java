@@ -23,7 +23,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -50,10 +52,12 @@ final class SqliteSlotStore implements SlotStore {
     private final Clock clock;
     private final MessageIndexer indexer = new MessageIndexer();
     private final List<Consumer<ChangeRecord>> listeners = new CopyOnWriteArrayList<>();
+    private final List<MailboxListener> mailboxListeners = new CopyOnWriteArrayList<>();
     private final FileChannel lockFile;
     private final BlobStore blobs;
     private final SlotWriter writer;
     private final ReadPool reads;
+    private final SearchIndex search;
     private final long epoch;
     private boolean closed;
 
@@ -93,6 +97,28 @@ final class SqliteSlotStore implements SlotStore {
                 readers.add(r);
             }
             reads = new ReadPool(readers);
+            search = SearchIndex.open(dir.resolve("fts"), slotId, settings, new SearchIndex.Source() {
+                @Override
+                public List<ChangeRecord> changesSince(long seq, int max) {
+                    return SqliteSlotStore.this.changesSince(seq, max);
+                }
+
+                @Override
+                public long lastChangeSeq() {
+                    return SqliteSlotStore.this.lastChangeSeq();
+                }
+
+                @Override
+                public SearchIndex.Snapshot snapshot() {
+                    return SqliteSlotStore.this.snapshotForIndex();
+                }
+
+                @Override
+                public InputStream openBody(String blobHash) throws IOException {
+                    return blobs.open(blobHash);
+                }
+            });
+            opened.add(search);
             writer = new SlotWriter("slot-" + slotId + "-writer", w, settings.maxBatch(), () -> epoch, clock,
                     new ObjectMapper(), faults, this::publish);
         } catch (IOException | SQLException | RuntimeException e) {
@@ -133,7 +159,8 @@ final class SqliteSlotStore implements SlotStore {
         }
     }
 
-    private void publish(List<ChangeRecord> changes) {
+    private void publish(Tx tx) {
+        List<ChangeRecord> changes = tx.changes();
         for (ChangeRecord change : changes) {
             for (Consumer<ChangeRecord> l : listeners) {
                 try {
@@ -143,6 +170,40 @@ final class SqliteSlotStore implements SlotStore {
                 }
             }
         }
+        if (!mailboxListeners.isEmpty()) {
+            tx.touchedMailboxes().forEach((mailboxId, highestModSeq) -> {
+                for (MailboxListener l : mailboxListeners) {
+                    try {
+                        l.changed(mailboxId, highestModSeq);
+                    } catch (RuntimeException e) {
+                        log.warn("slot {}: mailbox listener failed on mailbox {}", slotId, mailboxId, e);
+                    }
+                }
+            });
+        }
+        if (!changes.isEmpty()) {
+            search.committed(changes.getLast().seq());
+        }
+    }
+
+    /** Every visible message with the change seq it is current as of, read in one snapshot. */
+    private SearchIndex.Snapshot snapshotForIndex() {
+        return reads.read(c -> {
+            long seq;
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'change_log'")) {
+                seq = rs.next() ? rs.getLong(1) : 0L;
+            }
+            List<SearchIndex.Row> rows = new ArrayList<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT b.account_id, m.mailbox_id, m.uid, m.blob_hash FROM message m"
+                         + " JOIN mailbox b ON b.id = m.mailbox_id WHERE m.state = 0 ORDER BY m.mailbox_id, m.uid")) {
+                while (rs.next()) {
+                    rows.add(new SearchIndex.Row(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                }
+            }
+            return new SearchIndex.Snapshot(seq, rows);
+        });
     }
 
     @Override
@@ -192,12 +253,25 @@ final class SqliteSlotStore implements SlotStore {
     @Override
     public MailboxStatus status(long mailboxId) {
         return reads.read(c -> {
-            Mailbox m = Sql.requireMailbox(c, mailboxId);
-            try (PreparedStatement st = Sql.prepare(c, "SELECT count(*), coalesce(sum(1 - seen), 0),"
-                    + " coalesce(sum(size), 0) FROM message WHERE mailbox_id = ? AND state = 0", mailboxId);
+            try (PreparedStatement st = Sql.prepare(c, "SELECT " + Sql.MAILBOX_COLUMNS + ", messages, unseen, size"
+                    + " FROM mailbox WHERE id = ? AND deleted_at IS NULL", mailboxId);
                  ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return new MailboxStatus(m, rs.getInt(1), rs.getInt(2), 0, rs.getLong(3));
+                if (!rs.next()) {
+                    throw new StoreException(NOT_FOUND, "no mailbox " + mailboxId);
+                }
+                return new MailboxStatus(Sql.mailbox(rs), rs.getInt(9), rs.getInt(10), 0, rs.getLong(11));
+            }
+        });
+    }
+
+    @Override
+    public long firstUnseenUid(long mailboxId) {
+        return reads.read(c -> {
+            Sql.requireMailbox(c, mailboxId);
+            try (PreparedStatement st = Sql.prepare(c, "SELECT min(uid) FROM message WHERE mailbox_id = ?"
+                    + " AND state = 0 AND seen = 0", mailboxId);
+                 ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
             }
         });
     }
@@ -282,11 +356,46 @@ final class SqliteSlotStore implements SlotStore {
     }
 
     @Override
+    public List<AppendResult> appendAll(long accountId, String mailbox, List<AppendRequest> messages,
+                                        long quotaBytes) {
+        String name = MailboxNames.normalize(mailbox);
+        List<Prepared> prepared = new ArrayList<>();
+        try {
+            for (AppendRequest r : messages) {
+                prepared.add(prepare(r.body(), r.flags(), r.internalDate()));
+            }
+            if (prepared.isEmpty()) {
+                return List.of();
+            }
+            List<MessageOps.Content> contents = prepared.stream().map(Prepared::content).toList();
+            List<Path> dirs = prepared.stream().map(p -> p.blob().dirToSync()).filter(Objects::nonNull)
+                    .distinct().toList();
+            return writer.submitSyncing(tx -> MessageOps.appendAll(tx, accountId, name, contents, quotaBytes), dirs);
+        } finally {
+            for (Prepared p : prepared) {
+                blobs.unpin(p.blob().hash());
+            }
+        }
+    }
+
+    @Override
     public List<MessageMeta> storeFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags) {
+        return storeFlags(mailboxId, uids, op, flags, 0).messages();
+    }
+
+    @Override
+    public StoreFlagsResult storeFlags(long mailboxId, Collection<Long> uids, FlagOp op, Set<String> flags,
+                                       long unchangedSince) {
         Objects.requireNonNull(op, "op");
         List<Long> copy = List.copyOf(uids);
         Set<String> f = Flags.normalize(flags);
-        return writer.submit(tx -> MessageOps.storeFlags(tx, mailboxId, copy, op, f), null);
+        return writer.submit(tx -> MessageOps.storeFlags(tx, mailboxId, copy, op, f, unchangedSince), null);
+    }
+
+    @Override
+    public List<MoveResult> move(long fromMailboxId, Collection<Long> uids, long toMailboxId, long quotaBytes) {
+        List<Long> copy = List.copyOf(uids);
+        return writer.submit(tx -> MessageOps.move(tx, fromMailboxId, copy, toMailboxId, quotaBytes), null);
     }
 
     @Override
@@ -361,6 +470,34 @@ final class SqliteSlotStore implements SlotStore {
     }
 
     @Override
+    public List<MessageFlags> flagsAndUids(long mailboxId) {
+        return reads.read(c -> {
+            Sql.requireMailbox(c, mailboxId);
+            List<MessageFlags> out = new ArrayList<>();
+            Map<String, Set<String>> decoded = new HashMap<>(); // a mailbox has few distinct flag sets: share them
+            try (PreparedStatement st = Sql.prepare(c, "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ?"
+                    + " AND state = 0 ORDER BY uid", mailboxId);
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    Set<String> flags = decoded.computeIfAbsent(rs.getString(3), Flags::decode);
+                    out.add(new MessageFlags(rs.getLong(1), rs.getLong(2), flags));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<MessageMeta> changedSince(long mailboxId, long modSeq) {
+        return reads.read(c -> {
+            Sql.requireMailbox(c, mailboxId);
+            List<MessageMeta> out = Sql.messages(c, "mailbox_id = ? AND state = 0 AND modseq > ?", mailboxId, modSeq);
+            out.sort(java.util.Comparator.comparingLong(MessageMeta::uid));
+            return out;
+        });
+    }
+
+    @Override
     public List<Long> expungedSince(long mailboxId, long sinceModSeq) {
         return reads.read(c -> {
             List<Long> out = new ArrayList<>();
@@ -428,12 +565,42 @@ final class SqliteSlotStore implements SlotStore {
 
     @Override
     public VerifyReport verify() {
-        return new Verifier(slotId, blobs, reads).run();
+        VerifyReport report = new Verifier(slotId, blobs, reads).run();
+        List<String> ftsProblems = search.check(snapshotForIndex());
+        if (ftsProblems.isEmpty()) {
+            return report;
+        }
+        List<String> all = new ArrayList<>(report.problems());
+        all.addAll(ftsProblems);
+        return new VerifyReport(report.slotId(), report.blobsChecked(), report.rowsChecked(), all);
     }
 
     @Override
     public void addChangeListener(Consumer<ChangeRecord> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void addMailboxListener(MailboxListener listener) {
+        mailboxListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeMailboxListener(MailboxListener listener) {
+        mailboxListeners.remove(listener);
+    }
+
+    @Override
+    public Set<Long> searchText(long mailboxId, String needle, TextField field) {
+        Objects.requireNonNull(needle, "needle");
+        Objects.requireNonNull(field, "field");
+        reads.read(c -> Sql.requireMailbox(c, mailboxId));
+        return search.search(mailboxId, needle, field);
+    }
+
+    @Override
+    public void rebuildSearchIndex() {
+        search.rebuild();
     }
 
     int queuedWrites() {
@@ -452,6 +619,7 @@ final class SqliteSlotStore implements SlotStore {
         }
         closed = true;
         writer.close();
+        search.close();
         reads.close();
         try {
             lockFile.close(); // releases the lock

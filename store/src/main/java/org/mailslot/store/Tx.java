@@ -21,6 +21,8 @@ final class Tx {
     private final long nowMillis;
     private final ObjectMapper json;
     private final List<ChangeRecord> changes = new ArrayList<>();
+    /** (mailboxId, highestModSeq) of every mailbox a request changed, in order; for mailbox listeners. */
+    private final List<long[]> touched = new ArrayList<>();
 
     Tx(Connection connection, long epoch, long nowMillis, ObjectMapper json) {
         this.connection = connection;
@@ -59,17 +61,34 @@ final class Tx {
         }
     }
 
-    int mark() {
-        return changes.size();
+    /** Notes that a mailbox's messages changed and its HIGHESTMODSEQ is now {@code highestModSeq}. */
+    void touched(long mailboxId, long highestModSeq) {
+        touched.add(new long[] {mailboxId, highestModSeq});
+    }
+
+    record Mark(int changes, int touched) {}
+
+    Mark mark() {
+        return new Mark(changes.size(), touched.size());
     }
 
     /** Forgets the changes of a request whose savepoint was rolled back. */
-    void rollbackTo(int mark) {
-        changes.subList(mark, changes.size()).clear();
+    void rollbackTo(Mark mark) {
+        changes.subList(mark.changes(), changes.size()).clear();
+        touched.subList(mark.touched(), touched.size()).clear();
     }
 
     List<ChangeRecord> changes() {
         return changes;
+    }
+
+    /** Each changed mailbox once, with its last HIGHESTMODSEQ of this transaction, in first-touch order. */
+    Map<Long, Long> touchedMailboxes() {
+        Map<Long, Long> out = new LinkedHashMap<>();
+        for (long[] t : touched) {
+            out.merge(t[0], t[1], Math::max);
+        }
+        return out;
     }
 
     static int crc32c(byte[] bytes) {

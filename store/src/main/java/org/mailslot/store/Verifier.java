@@ -38,6 +38,7 @@ final class Verifier {
         long rows = reads.read(c -> {
             long n = checkMessages(c, referenced);
             checkAccounts(c);
+            checkMailboxes(c);
             checkChanges(c);
             return n;
         });
@@ -139,6 +140,22 @@ final class Verifier {
                 if (rs.getLong(2) != rs.getLong(4) || rs.getLong(3) != rs.getLong(5)) {
                     problems.add("account " + rs.getLong(1) + ": quota counters " + rs.getLong(2) + "/"
                             + rs.getLong(3) + " but messages sum to " + rs.getLong(4) + "/" + rs.getLong(5));
+                }
+            }
+        }
+    }
+
+    /** The STATUS counters kept on each mailbox row must equal the sums over its visible messages. */
+    private void checkMailboxes(java.sql.Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT b.id, b.messages, b.unseen, b.size, count(m.uid),"
+                     + " coalesce(sum(1 - m.seen), 0), coalesce(sum(m.size), 0) FROM mailbox b"
+                     + " LEFT JOIN message m ON m.mailbox_id = b.id AND m.state = 0 GROUP BY b.id")) {
+            while (rs.next()) {
+                if (rs.getLong(2) != rs.getLong(5) || rs.getLong(3) != rs.getLong(6) || rs.getLong(4) != rs.getLong(7)) {
+                    problems.add("mailbox " + rs.getLong(1) + ": counters messages/unseen/size " + rs.getLong(2) + "/"
+                            + rs.getLong(3) + "/" + rs.getLong(4) + " but messages sum to " + rs.getLong(5) + "/"
+                            + rs.getLong(6) + "/" + rs.getLong(7));
                 }
             }
         }

@@ -439,6 +439,242 @@ abstract class SlotStoreContract {
         assertThat(store.verify().problems()).isEmpty();
     }
 
+    // ---- IMAP support (issue 3)
+
+    @Test
+    void conditionalStoreSkipsMessagesChangedSince() {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "a");
+        AppendResult b = append(ALICE, "INBOX", "b");
+        long box = a.mailboxId();
+        StoreFlagsResult first = store.storeFlags(box, List.of(a.uid()), FlagOp.ADD, Set.of("\\Flagged"), 0);
+        long changedA = first.modSeq();
+        assertThat(first.failed()).isEmpty();
+        assertThat(changedA).isGreaterThan(b.modSeq());
+
+        // a client that last saw b's modseq: a changed since, b did not
+        StoreFlagsResult cond = store.storeFlags(box, List.of(a.uid(), b.uid(), 77L), FlagOp.ADD,
+                Set.of("\\Seen"), b.modSeq());
+        assertThat(cond.failed()).containsExactly(a.uid());
+        assertThat(cond.messages()).extracting(MessageMeta::uid).containsExactly(b.uid());
+        assertThat(cond.messages().getFirst().flags()).containsExactly("\\Seen");
+        assertThat(cond.messages().getFirst().modSeq()).isEqualTo(cond.modSeq()).isGreaterThan(changedA);
+        assertThat(store.message(box, a.uid()).orElseThrow().flags()).containsExactly("\\Flagged");
+
+        // a change that changes nothing keeps the modseq, and the mailbox's
+        long highest = store.status(box).mailbox().highestModSeq();
+        StoreFlagsResult noop = store.storeFlags(box, List.of(a.uid(), b.uid()), FlagOp.ADD, Set.of("\\Seen"),
+                highest);
+        assertThat(noop.failed()).isEmpty();
+        assertThat(noop.modSeq()).isGreaterThan(highest);
+        assertThat(noop.messages()).filteredOn(m -> m.uid() == b.uid()).extracting(MessageMeta::modSeq)
+                .containsExactly(cond.modSeq());
+        StoreFlagsResult nothing = store.storeFlags(box, List.of(a.uid(), b.uid()), FlagOp.ADD, Set.of("\\Seen"),
+                -1);
+        assertThat(nothing.modSeq()).isZero();
+        assertThat(nothing.messages()).hasSize(2);
+        assertThat(store.status(box).mailbox().highestModSeq()).isEqualTo(noop.modSeq());
+        assertThat(store.status(box).unseen()).isZero();
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void moveCopiesAndExpungesAtomically() {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "a", "\\Seen");
+        AppendResult b = append(ALICE, "INBOX", "b");
+        AppendResult c = append(ALICE, "INBOX", "c");
+        Mailbox archive = store.mailbox(ALICE, "Archive").orElseThrow();
+        append(ALICE, "Archive", "there");
+        long box = a.mailboxId();
+        long before = inbox(ALICE).highestModSeq();
+        QuotaUsage usage = store.quotaUsage(ALICE);
+        MessageMeta original = store.message(box, a.uid()).orElseThrow();
+
+        // quota at exactly the current usage: a move within the account needs no room
+        List<MoveResult> moved = store.move(box, List.of(c.uid(), a.uid(), 99L), archive.id(), usage.bytes());
+        assertThat(moved).extracting(MoveResult::sourceUid).containsExactly(a.uid(), c.uid());
+        assertThat(moved).extracting(MoveResult::targetUid).containsExactly(2L, 3L);
+        assertThat(moved).allMatch(m -> m.targetUidValidity() == archive.uidValidity());
+        long expungeModSeq = moved.getFirst().expungeModSeq();
+        assertThat(expungeModSeq).isGreaterThan(before);
+        assertThat(store.messages(box)).extracting(MessageMeta::uid).containsExactly(b.uid());
+        assertThat(store.expungedSince(box, before)).containsExactly(a.uid(), c.uid());
+        assertThat(inbox(ALICE).highestModSeq()).isEqualTo(expungeModSeq);
+        MessageMeta there = store.message(archive.id(), 2).orElseThrow();
+        assertThat(there.blobHash()).isEqualTo(original.blobHash());
+        assertThat(there.emailId()).isEqualTo(original.emailId());
+        assertThat(there.flags()).containsExactly("\\Seen");
+        assertThat(store.quotaUsage(ALICE)).isEqualTo(usage);
+        assertThat(store.restore(ALICE, Instant.EPOCH)).isZero(); // moved, not deleted
+        assertThat(store.status(archive.id()).messages()).isEqualTo(3);
+        assertThat(store.status(box)).extracting(MailboxStatus::messages, MailboxStatus::unseen).containsExactly(1, 1);
+        assertThat(store.move(box, List.of(424242L), archive.id(), 0)).isEmpty();
+
+        // across accounts the target's quota applies, all or nothing
+        store.createAccount(BOB);
+        assertThatThrownBy(() -> store.move(box, List.of(b.uid()), inbox(BOB).id(), 1))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.OVER_QUOTA);
+        assertThat(store.messages(box)).hasSize(1);
+        assertThatThrownBy(() -> store.move(box, List.of(b.uid()), 987654L, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+        assertThat(store.messages(box)).hasSize(1);
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void appendAllIsAllOrNothing() {
+        store.createAccount(ALICE);
+        Instant d1 = Instant.parse("2020-01-02T03:04:05Z");
+        List<AppendRequest> batch = List.of(
+                new AppendRequest(MessageContent.of(mail("m1")), Set.of("\\Seen", "$Work"), d1),
+                new AppendRequest(MessageContent.of(mail("m2")), Set.of(), DATE),
+                new AppendRequest(MessageContent.of(mail("m3")), null, DATE));
+        long size = batch.stream().mapToLong(r -> r.body().size()).sum();
+        assertThatThrownBy(() -> store.appendAll(ALICE, "Sent", batch, size - 1))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.OVER_QUOTA);
+        assertThatThrownBy(() -> store.appendAll(ALICE, "Nope", batch, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+        List<AppendRequest> bad = List.of(batch.getFirst(),
+                new AppendRequest(MessageContent.of(mail("x")), Set.of("\\Bogus"), DATE));
+        assertThatThrownBy(() -> store.appendAll(ALICE, "Sent", bad, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+        Mailbox sent = store.mailbox(ALICE, "Sent").orElseThrow();
+        assertThat(store.messages(sent.id())).isEmpty();
+        assertThat(sent.uidNext()).isEqualTo(1);
+
+        List<AppendResult> out = store.appendAll(ALICE, "Sent", batch, size);
+        assertThat(out).extracting(AppendResult::uid).containsExactly(1L, 2L, 3L);
+        assertThat(out).allMatch(r -> r.uidValidity() == sent.uidValidity() && r.mailboxId() == sent.id());
+        MessageMeta first = store.message(sent.id(), 1).orElseThrow();
+        assertThat(first.flags()).containsExactlyInAnyOrder("\\Seen", "$Work");
+        assertThat(first.internalDate()).isEqualTo(d1);
+        assertThat(read(store, store.message(sent.id(), 3).orElseThrow().blobHash())).isEqualTo(mail("m3"));
+        assertThat(store.status(sent.id())).extracting(MailboxStatus::messages, MailboxStatus::unseen,
+                MailboxStatus::sizeBytes).containsExactly(3, 2, size);
+        assertThat(store.appendAll(ALICE, "Sent", List.of(), 0)).isEmpty();
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void changedSinceListsVisibleMessagesAboveModSeq() {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "a");
+        AppendResult b = append(ALICE, "INBOX", "b");
+        AppendResult c = append(ALICE, "INBOX", "c");
+        long box = a.mailboxId();
+        long mark = c.modSeq();
+        assertThat(store.changedSince(box, 0)).extracting(MessageMeta::uid).containsExactly(a.uid(), b.uid(), c.uid());
+        assertThat(store.changedSince(box, mark)).isEmpty();
+        store.storeFlags(box, List.of(c.uid(), a.uid()), FlagOp.ADD, Set.of("\\Answered"));
+        store.expunge(box, List.of(b.uid()));
+        AppendResult d = append(ALICE, "INBOX", "d");
+        assertThat(store.changedSince(box, mark)).extracting(MessageMeta::uid).containsExactly(a.uid(), c.uid(), d.uid());
+        assertThat(store.changedSince(box, d.modSeq())).isEmpty();
+        assertThat(store.expungedSince(box, mark)).containsExactly(b.uid());
+        assertThatThrownBy(() -> store.changedSince(987654L, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void statusCountersFollowEveryWrite() {
+        store.createAccount(ALICE);
+        long box = inbox(ALICE).id();
+        assertThat(store.status(box)).extracting(MailboxStatus::messages, MailboxStatus::unseen,
+                MailboxStatus::sizeBytes).containsExactly(0, 0, 0L);
+        assertThat(store.firstUnseenUid(box)).isZero();
+        AppendResult a = append(ALICE, "INBOX", "a", "\\Seen");
+        AppendResult b = append(ALICE, "INBOX", "b");
+        AppendResult c = append(ALICE, "INBOX", "c");
+        store.deliver(MessageContent.of(mail("d")), DATE, List.of(new DeliveryTarget(ALICE, 0)));
+        long size = mail("a").length + mail("b").length + mail("c").length + mail("d").length;
+        assertThat(store.status(box)).extracting(MailboxStatus::messages, MailboxStatus::unseen,
+                MailboxStatus::sizeBytes).containsExactly(4, 3, size);
+        assertThat(store.firstUnseenUid(box)).isEqualTo(b.uid());
+        store.storeFlags(box, List.of(b.uid()), FlagOp.ADD, Set.of("\\Seen"));
+        assertThat(store.firstUnseenUid(box)).isEqualTo(c.uid());
+        store.storeFlags(box, List.of(a.uid()), FlagOp.REPLACE, Set.of("\\Draft"));
+        assertThat(store.firstUnseenUid(box)).isEqualTo(a.uid());
+        store.expunge(box, List.of(a.uid(), c.uid()));
+        assertThat(store.status(box)).extracting(MailboxStatus::messages, MailboxStatus::unseen,
+                MailboxStatus::sizeBytes).containsExactly(2, 1, (long) mail("b").length + mail("d").length);
+        store.restore(ALICE, Instant.EPOCH);
+        assertThat(store.status(box).messages()).isEqualTo(4);
+        store.createMailbox(ALICE, "Box", SpecialUse.NONE);
+        store.copy(box, List.of(b.uid()), store.mailbox(ALICE, "Box").orElseThrow().id(), 0);
+        store.deleteMailbox(ALICE, "Box");
+        store.renameMailbox(ALICE, "INBOX", "Old");
+        assertThat(store.status(box).messages()).isZero();
+        assertThat(store.status(store.mailbox(ALICE, "Old").orElseThrow().id()).messages()).isEqualTo(4);
+        assertThat(store.verify().problems()).isEmpty();
+        assertThatThrownBy(() -> store.status(987654L))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+    }
+
+    @Test
+    void flagsAndUidsIsTheLightSelectView() {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "a", "\\Seen", "$Label1");
+        AppendResult b = append(ALICE, "INBOX", "b");
+        append(ALICE, "INBOX", "c");
+        store.expunge(a.mailboxId(), List.of(b.uid()));
+        List<MessageFlags> view = store.flagsAndUids(a.mailboxId());
+        List<MessageMeta> full = store.messages(a.mailboxId());
+        assertThat(view).extracting(MessageFlags::uid).isEqualTo(full.stream().map(MessageMeta::uid).toList());
+        assertThat(view).extracting(MessageFlags::modSeq).isEqualTo(full.stream().map(MessageMeta::modSeq).toList());
+        assertThat(view.getFirst().flags()).containsExactlyInAnyOrder("\\Seen", "$Label1");
+        assertThat(view.getLast().flags()).isEmpty();
+    }
+
+    @Test
+    void mailboxListenersHearEachChangedMailboxOncePerCommit() throws Exception {
+        store.createAccount(ALICE);
+        long box = inbox(ALICE).id();
+        long archive = store.mailbox(ALICE, "Archive").orElseThrow().id();
+        List<long[]> heard = new CopyOnWriteArrayList<>();
+        MailboxListener listener = (mailboxId, highest) -> heard.add(new long[] {mailboxId, highest});
+        store.addMailboxListener(listener);
+        store.addMailboxListener((m, h) -> {
+            throw new IllegalStateException("a broken listener must not break writes");
+        });
+        AppendResult a = append(ALICE, "INBOX", "a");
+        assertThat(heard).hasSize(1);
+        assertThat(heard.getFirst()).containsExactly(box, a.modSeq());
+        heard.clear();
+        store.appendAll(ALICE, "INBOX", List.of(new AppendRequest(MessageContent.of(mail("x")), Set.of(), DATE),
+                new AppendRequest(MessageContent.of(mail("y")), Set.of(), DATE)), 0);
+        assertThat(heard).hasSize(1); // once per mailbox per transaction, with the final HIGHESTMODSEQ
+        assertThat(heard.getFirst()).containsExactly(box, inbox(ALICE).highestModSeq());
+        heard.clear();
+        store.storeFlags(box, List.of(a.uid()), FlagOp.ADD, Set.of("\\Seen"));
+        store.storeFlags(box, List.of(a.uid()), FlagOp.ADD, Set.of("\\Seen")); // no change: no news
+        assertThat(heard).hasSize(1);
+        heard.clear();
+        store.move(box, List.of(a.uid()), archive, 0);
+        assertThat(heard).extracting(h -> h[0]).containsExactlyInAnyOrder(box, archive);
+        assertThat(heard).filteredOn(h -> h[0] == box).extracting(h -> h[1])
+                .containsExactly(inbox(ALICE).highestModSeq());
+        heard.clear();
+        store.removeMailboxListener(listener);
+        append(ALICE, "INBOX", "b");
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void searchTextFindsSubstringsOfVisibleMessages() {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "Quarterly Report");
+        AppendResult b = append(ALICE, "INBOX", "lunch");
+        long box = a.mailboxId();
+        assertThat(store.searchText(box, "ARTERLY rep", TextField.BODY)).containsExactly(a.uid());
+        assertThat(store.searchText(box, "Body of", TextField.BODY)).containsExactly(a.uid(), b.uid());
+        assertThat(store.searchText(box, "s@example.com", TextField.BODY)).isEmpty();
+        assertThat(store.searchText(box, "s@example.com", TextField.TEXT)).containsExactly(a.uid(), b.uid());
+        store.expunge(box, List.of(a.uid()));
+        assertThat(store.searchText(box, "quarterly", TextField.TEXT)).isEmpty();
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
     static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
