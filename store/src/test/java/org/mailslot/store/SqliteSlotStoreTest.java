@@ -60,4 +60,50 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             assertThat(s.messages(s.mailbox(ALICE, "INBOX").orElseThrow().id())).hasSize(WRITERS + 1);
         }
     }
+
+    /** A slot file of schema version 1 (before the STATUS counters) is migrated on open and keeps its data. */
+    @Test
+    void version1SlotIsMigratedOnOpen() throws Exception {
+        store.createAccount(ALICE);
+        append(ALICE, "INBOX", "old1", "\\Seen");
+        append(ALICE, "INBOX", "old2");
+        append(ALICE, "Sent", "old3");
+        store.close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP INDEX message_modseq");
+            st.execute("DROP INDEX message_unseen");
+            for (String col : List.of("messages", "unseen", "size")) {
+                st.execute("ALTER TABLE mailbox DROP COLUMN " + col);
+            }
+            st.execute("UPDATE meta SET value = 1 WHERE key = 'schema_version'");
+        }
+        store = open(dir.resolve("slot"));
+        MailboxStatus inbox = store.status(inbox(ALICE).id());
+        assertThat(inbox).extracting(MailboxStatus::messages, MailboxStatus::unseen, MailboxStatus::sizeBytes)
+                .containsExactly(2, 1, (long) mail("old1").length + mail("old2").length);
+        assertThat(store.status(store.mailbox(ALICE, "Sent").orElseThrow().id()).messages()).isEqualTo(1);
+        assertThat(store.verify().problems()).isEmpty();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(Schema.VERSION);
+        }
+    }
+
+    /** verify() compares the STATUS counters with the real sums. */
+    @Test
+    void verifyFindsWrongMailboxCounters() throws Exception {
+        store.createAccount(ALICE);
+        append(ALICE, "INBOX", "c1");
+        long id = inbox(ALICE).id();
+        store.close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("UPDATE mailbox SET unseen = 5 WHERE id = " + id);
+        }
+        store = open(dir.resolve("slot"));
+        assertThat(store.verify().problems()).anyMatch(p -> p.contains("mailbox " + id) && p.contains("counters"));
+    }
 }
