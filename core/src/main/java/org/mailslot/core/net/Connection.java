@@ -26,6 +26,7 @@ public final class Connection implements AutoCloseable {
     private final ProtocolMetrics metrics;
     private Socket socket;
     private InputStream in;
+    private WatchedOutputStream watched;
     private OutputStream out;
     private final byte[] buf = new byte[16 * 1024];
     private int pos;
@@ -44,7 +45,8 @@ public final class Connection implements AutoCloseable {
     private void attach(Socket s) throws IOException {
         this.socket = s;
         this.in = s.getInputStream();
-        this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+        this.watched = new WatchedOutputStream(s.getOutputStream());
+        this.out = new BufferedOutputStream(watched, 16 * 1024);
         s.setSoTimeout(Math.toIntExact(settings.idleTimeout().toMillis()));
     }
 
@@ -257,6 +259,20 @@ public final class Connection implements AutoCloseable {
 
     Socket socket() {
         return socket;
+    }
+
+    /** How long the write in progress has been blocked by a client that does not read (0 when none). */
+    long writeBlockedNanos(long now) {
+        return watched.blockedNanos(now);
+    }
+
+    /** Closes the socket from another thread: the blocked read or write of the session fails at once. */
+    void abort() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private boolean fill(long deadlineNanos) throws IOException {

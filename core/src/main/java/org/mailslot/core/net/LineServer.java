@@ -39,6 +39,7 @@ public final class LineServer implements AutoCloseable {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> sessions = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private volatile boolean closing;
     private Thread acceptor;
@@ -68,6 +69,7 @@ public final class LineServer implements AutoCloseable {
         }
         server = s;
         acceptor = Thread.ofVirtual().name(protocol + "-accept").start(this::acceptLoop);
+        Thread.ofVirtual().name(protocol + "-write-watch").start(this::watchWrites);
         log.info("{} listening on {}:{}{}", protocol, endpoint.host(), port(), endpoint.tls() == TlsMode.IMPLICIT ? " (implicit TLS)" : "");
         return this;
     }
@@ -127,6 +129,30 @@ public final class LineServer implements AutoCloseable {
                 continue;
             }
             Thread.ofVirtual().name(protocol + "-session").start(() -> admit(socket));
+        }
+    }
+
+    /**
+     * Closes connections whose client has not read what we sent for longer than the idle timeout: a socket write
+     * has no timeout of its own, and a session blocked in one would hold its slot and locks forever.
+     */
+    private void watchWrites() {
+        long limit = settings.idleTimeout().toNanos();
+        while (!closing) {
+            try {
+                Thread.sleep(Math.min(1000, Math.max(50, settings.idleTimeout().toMillis() / 4)));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Connection c : sessions) {
+                if (c.writeBlockedNanos(now) > limit) {
+                    metrics.error("write_timeout");
+                    log.info("{} {} from {}: client stopped reading for {}, closing", protocol, c.id(), c.remote(),
+                            settings.idleTimeout());
+                    c.abort();
+                }
+            }
         }
     }
 
@@ -190,6 +216,7 @@ public final class LineServer implements AutoCloseable {
             Socket s = endpoint.tls() == TlsMode.IMPLICIT ? handshake(socket) : socket;
             connection = new Connection(id, s, settings, endpoint.tls() == TlsMode.STARTTLS ? tls : null, metrics);
             open.add(connection.socket());
+            sessions.add(connection);
             handler.serve(connection);
         } catch (SocketTimeoutException e) {
             metrics.error("timeout");
@@ -214,8 +241,9 @@ public final class LineServer implements AutoCloseable {
         } finally {
             metrics.closed();
             if (connection != null) {
+                connection.close(); // flushes: still watched, so a client that does not read cannot block it
+                sessions.remove(connection);
                 open.remove(connection.socket());
-                connection.close();
             }
         }
     }

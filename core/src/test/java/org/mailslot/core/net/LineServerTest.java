@@ -36,6 +36,13 @@ class LineServerTest {
             while ((line = c.readLine()) != null) {
                 switch (line.text()) {
                     case "BOOM" -> throw new IllegalStateException("secret internal detail");
+                    case "FLOOD" -> {
+                        byte[] chunk = new byte[64 * 1024];
+                        java.util.Arrays.fill(chunk, (byte) 'x');
+                        for (int i = 0; i < 4096; i++) { // 256 MiB: far more than any socket buffer
+                            c.write(chunk, 0, chunk.length);
+                        }
+                    }
                     case "TLS" -> {
                         c.writeLine("+GO");
                         c.flush();
@@ -171,6 +178,15 @@ class LineServerTest {
         assertThat(direct.line()).isEqualTo("+SECURE x");
         // the same certificate is loaded again, not regenerated
         assertThat(TlsContext.selfSigned(dir, "mail.test").certificate()).isEqualTo(tls.certificate());
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDisconnected() throws Exception {
+        LineServer server = start(settings(10, 10, Duration.ofMillis(500)), TlsMode.NONE, null);
+        Client c = connect(server.port());
+        c.line();
+        c.send("FLOOD"); // and never read the answer
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> server.metrics().activeConnections() == 0);
     }
 
     @Test
