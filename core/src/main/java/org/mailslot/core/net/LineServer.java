@@ -148,8 +148,8 @@ public final class LineServer implements AutoCloseable {
             for (Connection c : sessions) {
                 if (c.writeBlockedNanos(now) > limit) {
                     metrics.error("write_timeout");
-                    log.info("{} {} from {}: client stopped reading for {}, closing", protocol, c.id(), c.remote(),
-                            settings.idleTimeout());
+                    log.info("{} {} from {}: client stopped reading for {} ms, closing", protocol, c.id(), c.remote(),
+                            settings.idleTimeout().toMillis());
                     c.abort();
                 }
             }
