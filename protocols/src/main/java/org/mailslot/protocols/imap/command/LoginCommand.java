@@ -1,0 +1,47 @@
+package org.mailslot.protocols.imap.command;
+
+import org.mailslot.directory.Account;
+import org.mailslot.directory.DirectoryException;
+import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.parse.ImapRequest;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/** LOGIN (RFC 9051 6.2.3) through the shared authenticator, which throttles and logs failures. */
+public final class LoginCommand {
+    private LoginCommand() {}
+
+    public static void run(ImapSession s, ImapRequest.Login r) throws IOException {
+        if (!s.context().authenticator().mayAuthenticate(s.connection())) {
+            s.no(r.tag(), "PRIVACYREQUIRED", "Plaintext authentication is disabled; use STARTTLS first", "auth-plaintext");
+            return;
+        }
+        login(s, r.tag(), r.user(), r.password().toCharArray(), "LOGIN");
+    }
+
+    /** Shared with AUTHENTICATE: checks the credentials and answers the tagged response. */
+    static void login(ImapSession s, String tag, String user, char[] password, String how) throws IOException {
+        Optional<Account> found;
+        try {
+            found = s.context().authenticator().authenticate(s.connection(), user, password);
+        } catch (DirectoryException e) {
+            s.no(tag, "UNAVAILABLE", "Authentication temporarily unavailable, try again later", "directory");
+            return;
+        }
+        if (found.isEmpty()) {
+            // the authenticator has counted, logged and delayed the failure
+            if (s.loginFailed()) {
+                s.connection().writeLine(tag + " NO [AUTHENTICATIONFAILED] Authentication failed");
+                s.untagged("BYE Too many authentication failures");
+                s.close();
+            } else {
+                s.connection().writeLine(tag + " NO [AUTHENTICATIONFAILED] Authentication failed");
+            }
+            return;
+        }
+        if (s.loggedIn(tag, found.get(), how)) {
+            s.ok(tag, "CAPABILITY " + s.capabilities(), "Logged in");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.mailslot.protocols.imap.command;
+
+import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.parse.ImapRequest;
+import org.mailslot.protocols.imap.session.SelectedMailbox;
+import org.mailslot.protocols.imap.session.Wire;
+import org.mailslot.store.Mailbox;
+import org.mailslot.store.MailboxStatus;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; CONDSTORE RFC 7162 3.1.8). Mailboxes are looked up by the account. */
+public final class SelectCommand {
+    static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+
+    private SelectCommand() {}
+
+    public static void run(ImapSession s, ImapRequest.Select r) throws IOException {
+        if (s.selected() != null) {
+            s.select(null);
+            s.untagged("OK [CLOSED] Previous mailbox closed");
+        }
+        Optional<Mailbox> found = s.store().mailbox(s.account().id(), r.mailbox());
+        if (found.isEmpty()) {
+            s.no(r.tag(), "NONEXISTENT", "Mailbox does not exist", "not-found");
+            return;
+        }
+        if (r.qresync() != null) {
+            s.no(r.tag(), "CANNOT", "QRESYNC is not offered", "unsupported");
+            return;
+        }
+        if (r.condStore()) {
+            s.enableCondStore();
+        }
+        Mailbox mb = found.get();
+        SelectedMailbox sel = SelectedMailbox.open(s.store(), s.watcher(), mb, r.readOnly());
+        MailboxStatus status = s.store().status(mb.id());
+        long uidNext = Math.max(status.mailbox().uidNext(), sel.lastUid() + 1);
+        s.untagged(sel.count() + " EXISTS");
+        if (!s.rev2()) {
+            s.untagged("0 RECENT");
+            long unseen = s.store().firstUnseenUid(mb.id());
+            int seq = unseen == 0 ? 0 : sel.seq(unseen);
+            if (seq > 0) {
+                s.untagged("OK [UNSEEN " + seq + "] First unseen");
+            }
+        }
+        s.untagged("OK [UIDVALIDITY " + mb.uidValidity() + "] UIDs valid");
+        s.untagged("OK [UIDNEXT " + uidNext + "] Predicted next UID");
+        s.untagged("FLAGS " + FLAGS);
+        s.untagged("OK [PERMANENTFLAGS " + (r.readOnly() ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)")
+                + "] Flags permitted");
+        s.untagged("OK [HIGHESTMODSEQ " + sel.knownModSeq() + "] Highest");
+        if (s.rev2()) {
+            List<Mailbox> all = s.store().mailboxes(s.account().id());
+            s.untagged("LIST (" + String.join(" ", MailboxAttributes.of(mb, all, false)) + ") \"/\" "
+                    + Wire.mailbox(s.wireName(mb.name())));
+        }
+        s.select(sel);
+        s.ok(r.tag(), r.readOnly() ? "READ-ONLY" : "READ-WRITE", (r.readOnly() ? "EXAMINE" : "SELECT") + " completed");
+    }
+}

@@ -1,0 +1,95 @@
+package org.mailslot.protocols.imap.command;
+
+import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.parse.ImapRequest;
+import org.mailslot.protocols.imap.session.SelectedMailbox;
+import org.mailslot.protocols.imap.session.Wire;
+import org.mailslot.store.FlagOp;
+import org.mailslot.store.MessageMeta;
+import org.mailslot.store.StoreFlagsResult;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * STORE and UID STORE (RFC 9051 6.4.6) with UNCHANGEDSINCE (RFC 7162 3.1.3): one atomic store call. The client
+ * is answered with the flags after the change (unless .SILENT); with CONDSTORE on, every message this STORE changed
+ * is reported with its new MODSEQ even when .SILENT (RFC 7162 3.1.3), and those that failed UNCHANGEDSINCE are
+ * listed in {@code [MODIFIED]}. Expunged messages in the set are skipped.
+ */
+public final class StoreCommand {
+    private StoreCommand() {}
+
+    public static void run(ImapSession s, ImapRequest.Store r) throws IOException {
+        SelectedMailbox sel = s.selected();
+        long[] uids;
+        try {
+            uids = MessageSets.resolve(s, r.set(), r.uid());
+        } catch (MessageSets.InvalidSet e) {
+            s.bad(r.tag(), e.getMessage());
+            return;
+        }
+        if (sel.readOnly()) {
+            s.no(r.tag(), "READ-ONLY", "The mailbox is read-only (EXAMINE)", "read-only");
+            return;
+        }
+        if (r.unchangedSince() >= 0) {
+            s.enableCondStore();
+        }
+        FlagOp op = switch (r.mode()) {
+            case ADD -> FlagOp.ADD;
+            case REMOVE -> FlagOp.REMOVE;
+            case REPLACE -> FlagOp.REPLACE;
+        };
+        StoreFlagsResult result;
+        List<Long> asked = MessageSets.list(uids);
+        if (r.unchangedSince() == 0) {
+            // RFC 7162 3.1.3: every existing message has a modseq above 0, so every one fails
+            List<Long> failed = new ArrayList<>();
+            for (long uid : uids) {
+                if (s.store().message(sel.mailboxId(), uid).isPresent()) {
+                    failed.add(uid);
+                }
+            }
+            result = new StoreFlagsResult(List.of(), failed, 0);
+        } else {
+            result = s.store().storeFlags(sel.mailboxId(), asked, op, new HashSet<>(r.flags()),
+                    r.unchangedSince() < 0 ? -1 : r.unchangedSince());
+            sel.changedHere();
+        }
+        for (MessageMeta m : result.messages()) {
+            int seq = sel.seq(m.uid());
+            if (seq == 0) {
+                continue;
+            }
+            boolean changed = result.modSeq() != 0 && m.modSeq() == result.modSeq();
+            if (!r.silent()) {
+                StringBuilder sb = new StringBuilder().append(seq).append(" FETCH (");
+                if (r.uid()) {
+                    sb.append("UID ").append(m.uid()).append(' ');
+                }
+                sb.append("FLAGS ").append(Wire.flagList(m.flags()));
+                if (s.condStore()) {
+                    sb.append(" MODSEQ (").append(m.modSeq()).append(')');
+                }
+                s.untagged(sb.append(')').toString());
+            } else if (s.condStore() && changed) {
+                s.untagged(seq + " FETCH (" + (r.uid() ? "UID " + m.uid() + " " : "") + "MODSEQ (" + m.modSeq() + "))");
+            }
+            sel.told(m.uid(), m.flags(), m.modSeq());
+        }
+        if (!result.failed().isEmpty()) {
+            long[] failed;
+            if (r.uid()) {
+                failed = result.failed().stream().mapToLong(Long::longValue).toArray();
+            } else {
+                failed = result.failed().stream().mapToLong(u -> sel.seq(u)).filter(n -> n > 0).sorted().toArray();
+            }
+            s.ok(r.tag(), "MODIFIED " + Wire.numberSet(failed), "Conditional STORE failed for some messages");
+            return;
+        }
+        s.ok(r.tag(), null, "STORE completed");
+    }
+}
