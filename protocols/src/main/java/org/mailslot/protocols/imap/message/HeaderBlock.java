@@ -59,11 +59,16 @@ final class HeaderBlock {
             if (name != null) {
                 fields.add(new Field(name, fieldStart, valueStart, pos));
             }
+            int nameStart = pos;
+            while (blank(b[nameStart])) {
+                nameStart++;
+            }
             int nameEnd = colon;
-            while (nameEnd > pos && (b[nameEnd - 1] == ' ' || b[nameEnd - 1] == '\t')) {
+            while (blank(b[nameEnd - 1])) {
                 nameEnd--;
             }
-            name = new String(b, pos, nameEnd - pos, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            name = new String(b, nameStart, nameEnd - nameStart, StandardCharsets.ISO_8859_1)
+                    .toLowerCase(Locale.ROOT);
             fieldStart = pos;
             valueStart = colon + 1;
             pos = lineEnd;
@@ -96,24 +101,43 @@ final class HeaderBlock {
         return e;
     }
 
-    /** The colon's index if the line starts with a field name (printable, no white space but before the colon). */
+    /**
+     * The colon's index if the line starts with a field name: the bytes before the colon, blanks (SP, HT, CR) trimmed
+     * on both sides, non-empty and without a blank inside. Other control bytes are tolerated. This is how mime4j
+     * reads a field, so the header ends where the indexer saw it end.
+     */
     private static int fieldNameEnd(byte[] b, int pos, int contentEnd) {
-        boolean trailingSpace = false;
+        int colon = -1;
         for (int i = pos; i < contentEnd; i++) {
-            int c = b[i] & 0xff;
-            if (c == ':') {
-                return i > pos ? i : -1;
+            if (b[i] == ':') {
+                colon = i;
+                break;
             }
-            if (c == ' ' || c == '\t') {
-                if (i == pos) {
-                    return -1;
-                }
-                trailingSpace = true;
-            } else if (c < 33 || c > 126 || trailingSpace) {
+        }
+        if (colon < 0) {
+            return -1;
+        }
+        int from = pos;
+        int to = colon;
+        while (from < to && blank(b[from])) {
+            from++;
+        }
+        while (to > from && blank(b[to - 1])) {
+            to--;
+        }
+        if (from == to) {
+            return -1;
+        }
+        for (int i = from; i < to; i++) {
+            if (blank(b[i])) {
                 return -1;
             }
         }
-        return -1;
+        return colon;
+    }
+
+    private static boolean blank(byte c) {
+        return c == ' ' || c == '\t' || c == '\r';
     }
 
     List<Field> fields() {

@@ -155,6 +155,9 @@ public final class PartMap {
                     break; // close delimiter
                 }
                 int partStart = HeaderBlock.lineEnd(raw, after, end);
+                if (partStart >= end) {
+                    break; // nothing after the last boundary line: mime4j starts no part
+                }
                 int next = nextBoundary(partStart, end, partStart, boundary);
                 int partEnd = end;
                 if (next >= 0) {
