@@ -82,6 +82,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 pop3:
                   listen: 127.0.0.1:2110
                   listen-tls: 127.0.0.1:2995
+                imap:
+                  listen: 127.0.0.1:2143
+                  listen-tls: 127.0.0.1:2993
                 metrics:
                   listen: 127.0.0.1:2932
                 """;
@@ -146,6 +149,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         describeService(sb, node, "lmtp", "LMTP");
         describeService(sb, node, "pop3", "POP3 (STLS)");
         describeService(sb, node, "pop3s", "POP3 over TLS");
+        describeService(sb, node, "imap", "IMAP (STARTTLS)");
+        describeService(sb, node, "imaps", "IMAP over TLS");
         describeService(sb, node, "metrics", "Prometheus metrics at /metrics");
         sb.append("\nAccounts:\n");
         passwords.forEach((a, p) -> sb.append("  ").append(a).append("  password ").append(p).append('\n'));

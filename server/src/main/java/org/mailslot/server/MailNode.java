@@ -13,6 +13,7 @@ import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.server.control.ControlServer;
 import org.mailslot.server.control.LocalSlotAdmin;
 import org.mailslot.protocols.auth.Authenticator;
+import org.mailslot.protocols.imap.ImapService;
 import org.mailslot.protocols.pop3.Pop3Service;
 import org.mailslot.protocols.smtp.SmtpMode;
 import org.mailslot.protocols.smtp.SmtpService;
@@ -93,6 +94,10 @@ public final class MailNode implements AutoCloseable {
         Pop3Service pop3 = new Pop3Service(config.pop3(), ctx);
         listen(config.pop3Listen(), config.pop3().net(), pop3, meters);
         listen(config.pop3TlsListen(), config.pop3().net(), pop3, meters);
+        // one service for both listeners: sessions-per-account and IDLE notifications span both ports
+        ImapService imap = new ImapService(config.imap(), ctx);
+        listen(config.imapListen(), config.imap().net(), imap, meters);
+        listen(config.imapTlsListen(), config.imap().net(), imap, meters);
         Optional<Endpoint> metrics = config.metricsListen().endpoint();
         if (metrics.isPresent()) {
             MetricsEndpoint endpoint = new MetricsEndpoint(meters, metrics.get().host(), metrics.get().port());
@@ -160,7 +165,7 @@ public final class MailNode implements AutoCloseable {
         return config.dataDir().resolve("control.sock");
     }
 
-    /** Every listening service by name (smtp, submission, submissions, lmtp, pop3, pop3s, metrics). */
+    /** Every listening service by name (smtp, submission, submissions, lmtp, pop3, pop3s, imap, imaps, metrics). */
     public Map<String, Endpoint> endpoints() {
         return Map.copyOf(endpoints);
     }

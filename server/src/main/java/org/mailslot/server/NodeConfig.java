@@ -5,6 +5,7 @@ import org.mailslot.core.config.ConfigNode;
 import org.mailslot.core.net.TlsMode;
 import org.mailslot.directory.DirectorySettings;
 import org.mailslot.protocols.auth.PlaintextAuth;
+import org.mailslot.protocols.imap.ImapSettings;
 import org.mailslot.protocols.pop3.Pop3Settings;
 import org.mailslot.protocols.smtp.SmtpMode;
 import org.mailslot.protocols.smtp.SmtpSettings;
@@ -33,6 +34,7 @@ public record NodeConfig(
         SmtpSettings submission, ServiceConfig submissionListen, ServiceConfig submissionTlsListen,
         SmtpSettings lmtp, ServiceConfig lmtpListen,
         Pop3Settings pop3, ServiceConfig pop3Listen, ServiceConfig pop3TlsListen,
+        ImapSettings imap, ServiceConfig imapListen, ServiceConfig imapTlsListen,
         ServiceConfig metricsListen) {
 
     /** TLS: PEM files, or a self-signed certificate generated into the data directory. */
@@ -51,6 +53,15 @@ public record NodeConfig(
 
     /** Reads every key; {@code base} resolves relative paths (the config file's folder). */
     public static NodeConfig read(ConfigNode root, Path base) {
+        try {
+            return readChecked(root, base);
+        } catch (IllegalArgumentException e) {
+            // settings records check cross-key rules themselves and start their message with the key
+            throw ConfigException.fromSettings(e);
+        }
+    }
+
+    private static NodeConfig readChecked(ConfigNode root, Path base) {
         ConfigNode node = root.section("node");
         String nodeName = node.string("name", "node1");
         if (!nodeName.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}")) {
@@ -105,6 +116,7 @@ public record NodeConfig(
         ConfigNode subNode = root.section("submission");
         ConfigNode lmtpNode = root.section("lmtp");
         ConfigNode popNode = root.section("pop3");
+        ConfigNode imapNode = root.section("imap");
         ConfigNode metricsNode = root.section("metrics");
         TlsMode startTls = tls.configured() ? TlsMode.STARTTLS : TlsMode.NONE;
         Duration failureDelay = auth.duration("failure-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
@@ -117,6 +129,8 @@ public record NodeConfig(
                 SmtpSettings.from(lmtpNode, SmtpMode.LMTP), ServiceConfig.read(lmtpNode, "lmtp", "listen", "127.0.0.1:24", TlsMode.NONE),
                 Pop3Settings.from(popNode), ServiceConfig.read(popNode, "pop3", "listen", "0.0.0.0:110", startTls),
                 ServiceConfig.read(popNode, "pop3", "listen-tls", tls.configured() ? "0.0.0.0:995" : "", TlsMode.IMPLICIT),
+                ImapSettings.from(imapNode), ServiceConfig.read(imapNode, "imap", "listen", "0.0.0.0:143", startTls),
+                ServiceConfig.read(imapNode, "imap", "listen-tls", tls.configured() ? "0.0.0.0:993" : "", TlsMode.IMPLICIT),
                 ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE));
         config.requireTlsWhereNeeded();
         return config;
@@ -129,6 +143,9 @@ public record NodeConfig(
             }
             if (pop3TlsListen.endpoint().isPresent()) {
                 throw new ConfigException("pop3.listen-tls", "implicit TLS needs tls.certificate and tls.private-key (or tls.self-signed: true)");
+            }
+            if (imapTlsListen.endpoint().isPresent()) {
+                throw new ConfigException("imap.listen-tls", "implicit TLS needs tls.certificate and tls.private-key (or tls.self-signed: true)");
             }
         }
     }

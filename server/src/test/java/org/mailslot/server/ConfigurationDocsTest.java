@@ -38,6 +38,9 @@ class ConfigurationDocsTest {
         assertThatThrownBy(() -> NodeConfig.load(file)).hasMessageStartingWith("directory.url: must be");
         Files.writeString(file, "auth:\n  plaintext: yes-please\n");
         assertThatThrownBy(() -> NodeConfig.load(file)).hasMessageStartingWith("auth.plaintext: must be one of");
+        Files.writeString(file, "imap:\n  idle-timeout: 5m\n");
+        assertThatThrownBy(() -> NodeConfig.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("imap.idle-timeout: must be at least 30 minutes");
         int code = Main.commandLine().execute("config", "check", "--config", file.toString());
         assertThat(code).isEqualTo(ExitCode.CONFIG);
     }

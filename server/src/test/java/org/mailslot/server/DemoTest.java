@@ -35,6 +35,8 @@ class DemoTest {
             assertThat(services.path("pop3").path("port").asInt()).isEqualTo(2110);
             assertThat(services.path("pop3s").path("port").asInt()).isEqualTo(2995);
             assertThat(services.path("pop3s").path("tls").asText()).isEqualTo("implicit");
+            assertThat(services.path("imap").path("port").asInt()).isEqualTo(2143);
+            assertThat(services.path("imaps").path("port").asInt()).isEqualTo(2993);
             assertThat(demo.path("nodes").get(0).path("pid").asLong()).isEqualTo(first.pid());
             List<String> addresses = new ArrayList<>();
             demo.path("accounts").forEach(a -> addresses.add(a.path("address").asText()));

@@ -61,6 +61,9 @@ final class NodeProcess implements AutoCloseable {
                 pop3:
                   listen: 127.0.0.1:0
                   listen-tls: 127.0.0.1:0
+                imap:
+                  listen: 127.0.0.1:0
+                  listen-tls: 127.0.0.1:0
                 metrics:
                   listen: 127.0.0.1:0
                 """ + extraYaml);
