@@ -14,7 +14,7 @@ final class Capabilities {
             "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
             "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "STATUS=SIZE",
             "MULTIAPPEND", "CONDSTORE", "ESEARCH", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE",
-            "QUOTA=RES-MESSAGE", "UTF8=ACCEPT", "OBJECTID", "BINARY");
+            "UTF8=ACCEPT", "OBJECTID", "BINARY");
 
     private Capabilities() {}
 
