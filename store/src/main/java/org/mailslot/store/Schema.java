@@ -11,7 +11,7 @@ import java.sql.Statement;
  * so slot files of every earlier version keep working.
  */
 final class Schema {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final String[] DDL = {
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -52,7 +52,16 @@ final class Schema {
         "CREATE INDEX IF NOT EXISTS message_unseen ON message(mailbox_id, uid) WHERE state = 0 AND seen = 0",
     };
 
-    private static final String[][] MIGRATIONS = {V2};
+    /**
+     * Version 3: incremental SELECT ({@link SelectCache}) and VANISHED read what was expunged after a modseq by
+     * index, and a full SELECT reads uid/modseq/flags from a covering index instead of the wide message rows.
+     */
+    private static final String[] V3 = {
+        "CREATE INDEX IF NOT EXISTS message_vanished ON message(mailbox_id, expunged_modseq) WHERE state <> 0",
+        "CREATE INDEX IF NOT EXISTS message_select ON message(mailbox_id, uid, modseq, flags) WHERE state = 0",
+    };
+
+    private static final String[][] MIGRATIONS = {V2, V3};
 
     private Schema() {}
 

@@ -23,9 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +56,7 @@ final class SqliteSlotStore implements SlotStore {
     private final SlotWriter writer;
     private final ReadPool reads;
     private final SearchIndex search;
+    private final SelectCache selectCache = new SelectCache();
     private final long epoch;
     private boolean closed;
 
@@ -471,20 +470,7 @@ final class SqliteSlotStore implements SlotStore {
 
     @Override
     public List<MessageFlags> flagsAndUids(long mailboxId) {
-        return reads.read(c -> {
-            Sql.requireMailbox(c, mailboxId);
-            List<MessageFlags> out = new ArrayList<>();
-            Map<String, Set<String>> decoded = new HashMap<>(); // a mailbox has few distinct flag sets: share them
-            try (PreparedStatement st = Sql.prepare(c, "SELECT uid, modseq, flags FROM message WHERE mailbox_id = ?"
-                    + " AND state = 0 ORDER BY uid", mailboxId);
-                 ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    Set<String> flags = decoded.computeIfAbsent(rs.getString(3), Flags::decode);
-                    out.add(new MessageFlags(rs.getLong(1), rs.getLong(2), flags));
-                }
-            }
-            return out;
-        });
+        return reads.read(c -> selectCache.read(c, mailboxId));
     }
 
     @Override

@@ -73,6 +73,8 @@ class SqliteSlotStoreTest extends SlotStoreContract {
              java.sql.Statement st = c.createStatement()) {
             st.execute("DROP INDEX message_modseq");
             st.execute("DROP INDEX message_unseen");
+            st.execute("DROP INDEX message_vanished");
+            st.execute("DROP INDEX message_select");
             for (String col : List.of("messages", "unseen", "size")) {
                 st.execute("ALTER TABLE mailbox DROP COLUMN " + col);
             }
@@ -105,5 +107,45 @@ class SqliteSlotStoreTest extends SlotStoreContract {
         }
         store = open(dir.resolve("slot"));
         assertThat(store.verify().problems()).anyMatch(p -> p.contains("mailbox " + id) && p.contains("counters"));
+    }
+
+    /** A large mailbox's SELECT list is cached and brought up to date from what changed; it must equal a fresh read. */
+    @Test
+    void cachedSelectViewFollowsEveryChange() {
+        store.createAccount(ALICE);
+        List<AppendRequest> batch = new ArrayList<>();
+        for (int i = 0; i < SelectCache.MIN_MESSAGES + 5; i++) {
+            batch.add(new AppendRequest(MessageContent.of(mail("bulk" + i)), i % 2 == 0 ? java.util.Set.of("\\Seen")
+                    : java.util.Set.of(), DATE));
+        }
+        long box = store.appendAll(ALICE, "INBOX", batch, 0).getFirst().mailboxId();
+        long archive = store.mailbox(ALICE, "Archive").orElseThrow().id();
+        assertSameAsFresh(box);
+        store.storeFlags(box, List.of(3L, 4L, 5L), FlagOp.ADD, java.util.Set.of("\\Flagged", "$x"));
+        assertSameAsFresh(box);
+        store.expunge(box, List.of(1L, 4L, 700L));
+        assertSameAsFresh(box);
+        append(ALICE, "INBOX", "new one", "\\Answered");
+        store.move(box, List.of(10L, 11L), archive, 0);
+        store.storeFlags(box, List.of(12L), FlagOp.REPLACE, java.util.Set.of());
+        assertSameAsFresh(box);
+        store.restore(ALICE, java.time.Instant.EPOCH);
+        assertSameAsFresh(box);
+        store.expunge(box, List.of(20L, 21L));
+        store.purgeExpunged(java.time.Instant.now().plus(java.time.Duration.ofDays(30))); // rows gone: full reload
+        assertSameAsFresh(box);
+        assertThat(store.flagsAndUids(box)).hasSize(store.status(box).messages());
+    }
+
+    private void assertSameAsFresh(long box) {
+        List<MessageFlags> view = store.flagsAndUids(box);
+        List<MessageFlags> fresh = store.messages(box).stream()
+                .map(m -> new MessageFlags(m.uid(), m.modSeq(), m.flags())).toList();
+        assertThat(view).hasSize(fresh.size());
+        for (int i = 0; i < fresh.size(); i++) {
+            assertThat(view.get(i).uid()).isEqualTo(fresh.get(i).uid());
+            assertThat(view.get(i).modSeq()).isEqualTo(fresh.get(i).modSeq());
+            assertThat(view.get(i).flags()).containsExactlyInAnyOrderElementsOf(fresh.get(i).flags());
+        }
     }
 }
