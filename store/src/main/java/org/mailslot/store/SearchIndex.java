@@ -320,8 +320,13 @@ final class SearchIndex implements AutoCloseable {
      * the index is exactly at the snapshot's change seq; otherwise the slot moved on and nothing is reported.
      */
     List<String> check(Snapshot snapshot) {
-        awaitVisible(snapshot.seq());
         List<String> problems = new ArrayList<>();
+        try {
+            awaitVisible(snapshot.seq());
+        } catch (StoreException e) {
+            problems.add(e.getMessage());
+            return problems;
+        }
         try {
             IndexSearcher s = searchers.acquire();
             try {
