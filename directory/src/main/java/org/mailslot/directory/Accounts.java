@@ -22,9 +22,11 @@ final class Accounts {
 
     private final Database db;
     private final PasswordHasher hasher;
+    private final boolean rehashOnLogin;
     private final Clock clock;
 
-    Accounts(Database db, PasswordHasher hasher, Clock clock) {
+    Accounts(Database db, PasswordHasher hasher, boolean rehashOnLogin, Clock clock) {
+        this.rehashOnLogin = rehashOnLogin;
         this.db = db;
         this.hasher = hasher;
         this.clock = clock;
@@ -218,7 +220,7 @@ final class Accounts {
         if (!hasher.verify(password, stored)) {
             return Optional.empty();
         }
-        if (hasher.needsRehash(stored)) {
+        if (rehashOnLogin && hasher.needsRehash(stored)) {
             rehash(row.get().account(), stored, hasher.hash(password));
         }
         return Optional.of(row.get().account());

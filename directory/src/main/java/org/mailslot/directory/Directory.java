@@ -26,7 +26,7 @@ public final class Directory implements AutoCloseable {
         PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
                 settings.argon2Parallelism());
         this.domains = new Domains(db, clock);
-        this.accounts = new Accounts(db, hasher, clock);
+        this.accounts = new Accounts(db, hasher, settings.rehashOnLogin(), clock);
         this.aliases = new Aliases(db, clock);
         this.recipients = new Recipients(db, settings.recipientDelimiter());
         this.slots = new SlotMap(db, clock);

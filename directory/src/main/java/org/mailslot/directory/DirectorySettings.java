@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param argon2Iterations   Argon2id passes, 1..64 (default 2)
  * @param argon2Parallelism  Argon2id lanes, 1..16 (default 1)
  * @param recipientDelimiter characters that start a "+tag" in a local part (default "+"); empty turns it off
+ * @param rehashOnLogin      replace an imported or outdated hash by a fresh Argon2id one at the next successful
+ *                           login (default true); false keeps imported {SHA512-CRYPT}/{BLF-CRYPT} hashes as they are
  */
 public record DirectorySettings(String jdbcUrl, String user, String password, int poolSize,
                                 int argon2MemoryKib, int argon2Iterations, int argon2Parallelism,
-                                String recipientDelimiter) {
+                                String recipientDelimiter, boolean rehashOnLogin) {
 
     public static final int DEFAULT_POOL_SIZE = 4;
     public static final int MIN_POOL_SIZE = 1;
@@ -33,18 +35,18 @@ public record DirectorySettings(String jdbcUrl, String user, String password, in
     public static final String DEFAULT_RECIPIENT_DELIMITER = "+";
 
     public DirectorySettings {
-        Objects.requireNonNull(jdbcUrl, "directory.jdbc-url");
+        Objects.requireNonNull(jdbcUrl, "directory.url");
         if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(
-                    "directory.jdbc-url must start with jdbc:sqlite: or jdbc:postgresql:, was " + jdbcUrl);
+                    "directory.url must start with jdbc:sqlite: or jdbc:postgresql:, was " + jdbcUrl);
         }
         check("directory.pool-size", poolSize, MIN_POOL_SIZE, MAX_POOL_SIZE);
-        check("directory.argon2-memory-kib", argon2MemoryKib, MIN_ARGON2_MEMORY_KIB, MAX_ARGON2_MEMORY_KIB);
-        check("directory.argon2-iterations", argon2Iterations, 1, MAX_ARGON2_ITERATIONS);
-        check("directory.argon2-parallelism", argon2Parallelism, 1, MAX_ARGON2_PARALLELISM);
+        check("directory.argon2.memory-kib", argon2MemoryKib, MIN_ARGON2_MEMORY_KIB, MAX_ARGON2_MEMORY_KIB);
+        check("directory.argon2.iterations", argon2Iterations, 1, MAX_ARGON2_ITERATIONS);
+        check("directory.argon2.parallelism", argon2Parallelism, 1, MAX_ARGON2_PARALLELISM);
         if (argon2MemoryKib < 8 * argon2Parallelism) {
-            throw new IllegalArgumentException("directory.argon2-memory-kib must be at least 8 KiB per lane of"
-                    + " directory.argon2-parallelism");
+            throw new IllegalArgumentException("directory.argon2.memory-kib must be at least 8 KiB per lane of"
+                    + " directory.argon2.parallelism");
         }
         Objects.requireNonNull(recipientDelimiter, "directory.recipient-delimiter");
         for (int i = 0; i < recipientDelimiter.length(); i++) {
@@ -55,6 +57,12 @@ public record DirectorySettings(String jdbcUrl, String user, String password, in
                                 + recipientDelimiter);
             }
         }
+    }
+
+    /** The settings with {@code rehashOnLogin} on, its default. */
+    public DirectorySettings(String jdbcUrl, String user, String password, int poolSize, int argon2MemoryKib,
+                             int argon2Iterations, int argon2Parallelism, String recipientDelimiter) {
+        this(jdbcUrl, user, password, poolSize, argon2MemoryKib, argon2Iterations, argon2Parallelism, recipientDelimiter, true);
     }
 
     /** An embedded SQLite directory in {@code file}, with the defaults. */
@@ -73,7 +81,7 @@ public record DirectorySettings(String jdbcUrl, String user, String password, in
     public String toString() {
         return "DirectorySettings[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? null : "***")
                 + ", poolSize=" + poolSize + ", argon2=m" + argon2MemoryKib + ",t" + argon2Iterations + ",p"
-                + argon2Parallelism + ", recipientDelimiter=" + recipientDelimiter + "]";
+                + argon2Parallelism + ", recipientDelimiter=" + recipientDelimiter + ", rehashOnLogin=" + rehashOnLogin + "]";
     }
 
     boolean isSqlite() {

@@ -134,7 +134,7 @@ final class PasswordHasher {
                     if (f.getMemory() > DirectorySettings.MAX_ARGON2_MEMORY_KIB
                             || f.getIterations() > DirectorySettings.MAX_ARGON2_ITERATIONS
                             || f.getParallelism() > DirectorySettings.MAX_ARGON2_PARALLELISM) {
-                        problem = "has costs above the directory.argon2-* limits";
+                        problem = "has costs above the directory.argon2.* limits";
                     }
                 }
             }

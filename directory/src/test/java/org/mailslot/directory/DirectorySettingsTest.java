@@ -19,15 +19,15 @@ class DirectorySettingsTest {
     @Test
     void namesTheBadKey() {
         assertThatThrownBy(() -> new DirectorySettings("jdbc:mysql://x", null, null, 4, 19456, 2, 1, "+"))
-                .hasMessageContaining("directory.jdbc-url");
+                .hasMessageContaining("directory.url");
         assertThatThrownBy(() -> new DirectorySettings("jdbc:sqlite:x", null, null, 0, 19456, 2, 1, "+"))
                 .hasMessageContaining("directory.pool-size must be between 1 and 64, was 0");
         assertThatThrownBy(() -> new DirectorySettings("jdbc:sqlite:x", null, null, 4, 10, 2, 1, "+"))
-                .hasMessageContaining("directory.argon2-memory-kib");
+                .hasMessageContaining("directory.argon2.memory-kib");
         assertThatThrownBy(() -> new DirectorySettings("jdbc:sqlite:x", null, null, 4, 19456, 0, 1, "+"))
-                .hasMessageContaining("directory.argon2-iterations");
+                .hasMessageContaining("directory.argon2.iterations");
         assertThatThrownBy(() -> new DirectorySettings("jdbc:sqlite:x", null, null, 4, 19456, 2, 17, "+"))
-                .hasMessageContaining("directory.argon2-parallelism");
+                .hasMessageContaining("directory.argon2.parallelism");
         assertThatThrownBy(() -> new DirectorySettings("jdbc:sqlite:x", null, null, 4, 19456, 2, 1, "@"))
                 .hasMessageContaining("directory.recipient-delimiter");
     }

@@ -41,6 +41,19 @@ class PasswordImportTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
+    void keepsImportedHashesWhenRehashOnLoginIsOff(Backend backend) {
+        DirectorySettings b = backend.settings();
+        DirectorySettings settings = new DirectorySettings(b.jdbcUrl(), b.user(), b.password(), b.poolSize(),
+                b.argon2MemoryKib(), b.argon2Iterations(), b.argon2Parallelism(), b.recipientDelimiter(), false);
+        try (Directory d = populated(Directory.open(settings))) {
+            Account bob = d.importAccount("bob@example.test", "{SHA512-CRYPT}" + SHA512_CRYPT, 0);
+            assertThat(d.authenticate("bob@example.test", pw("secret"))).contains(bob);
+            assertThat(storedHash(settings, "bob@example.test")).isEqualTo(SHA512_CRYPT);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.mailslot.directory.Backend#all")
     void importsBcryptAndRehashesAtLogin(Backend backend) {
         DirectorySettings settings = backend.settings();
         try (Directory d = populated(Directory.open(settings))) {

@@ -87,7 +87,8 @@ public record NodeConfig(
                 argon.integer("memory-kib", defaults.argon2MemoryKib(), DirectorySettings.MIN_ARGON2_MEMORY_KIB, DirectorySettings.MAX_ARGON2_MEMORY_KIB),
                 argon.integer("iterations", defaults.argon2Iterations(), 1, DirectorySettings.MAX_ARGON2_ITERATIONS),
                 argon.integer("parallelism", defaults.argon2Parallelism(), 1, DirectorySettings.MAX_ARGON2_PARALLELISM),
-                dir.string("recipient-delimiter", defaults.recipientDelimiter()));
+                dir.string("recipient-delimiter", defaults.recipientDelimiter()),
+                dir.bool("rehash-on-login", defaults.rehashOnLogin()));
 
         ConfigNode st = root.section("store");
         StoreSettings storeDefaults = StoreSettings.defaults();
