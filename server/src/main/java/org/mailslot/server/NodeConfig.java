@@ -93,8 +93,12 @@ public record NodeConfig(
         ConfigNode st = root.section("store");
         StoreSettings storeDefaults = StoreSettings.defaults();
         StoreSettings store = new StoreSettings(
-                st.duration("expunge-retention", storeDefaults.expungeRetention(), Duration.ZERO, Duration.ofDays(3650)),
-                st.integer("max-batch", storeDefaults.maxBatch(), 1, 10_000));
+                st.duration("expunge-retention", storeDefaults.expungeRetention(), Duration.ZERO, StoreSettings.MAX_RETENTION),
+                st.integer("max-batch", storeDefaults.maxBatch(), 1, StoreSettings.MAX_BATCH),
+                st.integer("fts-ram-buffer-mb", storeDefaults.ftsRamBufferMb(), 1, StoreSettings.MAX_FTS_RAM_BUFFER_MB),
+                st.duration("fts-commit-interval", storeDefaults.ftsCommitInterval(), StoreSettings.MIN_FTS_DURATION, StoreSettings.MAX_FTS_DURATION),
+                st.integer("fts-max-indexed-chars", storeDefaults.ftsMaxIndexedChars(), StoreSettings.MIN_FTS_INDEXED_CHARS, StoreSettings.MAX_FTS_INDEXED_CHARS),
+                st.duration("fts-wait-timeout", storeDefaults.ftsWaitTimeout(), StoreSettings.MIN_FTS_DURATION, StoreSettings.MAX_FTS_DURATION));
         Duration purgeInterval = st.duration("purge-interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(1));
 
         ConfigNode t = root.section("tls");
