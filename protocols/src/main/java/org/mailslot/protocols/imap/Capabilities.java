@@ -13,7 +13,7 @@ final class Capabilities {
     private static final List<String> AUTHENTICATED = List.of(
             "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
             "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "STATUS=SIZE",
-            "MULTIAPPEND", "CONDSTORE", "ESEARCH", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE",
+            "MULTIAPPEND", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "WITHIN", "QUOTA", "QUOTA=RES-STORAGE",
             "UTF8=ACCEPT", "OBJECTID", "BINARY");
 
     private Capabilities() {}

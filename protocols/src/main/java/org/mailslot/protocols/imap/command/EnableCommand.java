@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ENABLE (RFC 5161): IMAP4rev2, CONDSTORE, QRESYNC, UTF8=ACCEPT; others are ignored, as the RFC asks. */
+/** ENABLE (RFC 5161): IMAP4rev2, CONDSTORE, QRESYNC (RFC 7162), UTF8=ACCEPT; others are ignored, as the RFC asks. */
 public final class EnableCommand {
     private EnableCommand() {}
 
@@ -33,8 +33,15 @@ public final class EnableCommand {
                         enabled.add("CONDSTORE");
                     }
                 }
+                case "QRESYNC" -> {
+                    if (!s.qresync()) {
+                        // implies CONDSTORE (RFC 7162 3.2.3), which is then not listed on its own
+                        s.enableQresync();
+                        enabled.add("QRESYNC");
+                    }
+                }
                 default -> {
-                    // QRESYNC is not offered yet; unknown capabilities are ignored (RFC 5161 3.1)
+                    // unknown capabilities are ignored (RFC 5161 3.1)
                 }
             }
         }

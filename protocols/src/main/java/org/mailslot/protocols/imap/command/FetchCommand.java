@@ -8,6 +8,7 @@ import org.mailslot.protocols.imap.message.PartMap;
 import org.mailslot.protocols.imap.message.Slice;
 import org.mailslot.protocols.imap.parse.FetchAttribute;
 import org.mailslot.protocols.imap.parse.ImapRequest;
+import org.mailslot.protocols.imap.parse.SequenceSet;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
 import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.FlagOp;
@@ -27,7 +28,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * FETCH and UID FETCH (RFC 9051 6.4.5, 6.4.9; CONDSTORE CHANGEDSINCE and MODSEQ; BINARY RFC 3516; OBJECTID).
+ * FETCH and UID FETCH (RFC 9051 6.4.5, 6.4.9; CONDSTORE CHANGEDSINCE and MODSEQ; QRESYNC VANISHED; BINARY RFC 3516;
+ * OBJECTID).
  * A non-PEEK body fetch sets \Seen first (in one store call for the whole set) so that the same response can carry
  * the new FLAGS. A message that another session expunged but whose EXPUNGE this client has not been told yet is
  * left out, and the tagged answer is {@code NO [EXPUNGEISSUED]} (as Dovecot does): its body may already be gone.
@@ -47,6 +49,10 @@ public final class FetchCommand {
             s.bad(r.tag(), e.getMessage());
             return;
         }
+        if (r.vanished() && !s.qresync()) {
+            s.bad(r.tag(), "VANISHED needs QRESYNC enabled first (ENABLE QRESYNC)");
+            return;
+        }
         List<FetchAttribute> attrs = new ArrayList<>(r.attributes());
         if (r.changedSince() >= 0 || attrs.stream().anyMatch(a -> a instanceof FetchAttribute.ModSeq)) {
             s.enableCondStore();
@@ -64,6 +70,11 @@ public final class FetchCommand {
         }
         boolean needsBody = attrs.stream().anyMatch(a -> a instanceof FetchAttribute.BodySection
                 || a instanceof FetchAttribute.Binary || a instanceof FetchAttribute.BinarySize);
+        if (r.vanished() && !(r.set().saved() && s.savedSearch().length == 0)) {
+            // RFC 7162 3.2.6: the expunged messages of the set come first, as one VANISHED (EARLIER)
+            SequenceSet within = r.set().saved() ? SequenceSet.of(s.savedSearch()) : r.set();
+            Resync.vanishedEarlier(s, sel, r.changedSince(), within, Resync.highestUid(s, sel));
+        }
         FetchRenderer renderer = new FetchRenderer(s.settings().message());
         boolean missing = false;
         String unknownCte = null;

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-/** SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; CONDSTORE RFC 7162 3.1.8). Mailboxes are looked up by the account. */
+/**
+ * SELECT and EXAMINE (RFC 9051 6.3.2, 6.3.3; CONDSTORE RFC 7162 3.1.8; QRESYNC 3.2.5, answered by {@link Resync}).
+ * Mailboxes are looked up by the account.
+ */
 public final class SelectCommand {
     static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
 
@@ -27,8 +30,9 @@ public final class SelectCommand {
             s.no(r.tag(), "NONEXISTENT", "Mailbox does not exist", "not-found");
             return;
         }
-        if (r.qresync() != null) {
-            s.no(r.tag(), "CANNOT", "QRESYNC is not offered", "unsupported");
+        if (r.qresync() != null && !s.qresync()) {
+            // RFC 7162 3.2.5: QRESYNC parameters without ENABLE QRESYNC are a protocol error
+            s.bad(r.tag(), "QRESYNC must be enabled first (ENABLE QRESYNC)");
             return;
         }
         if (r.condStore()) {
@@ -59,6 +63,9 @@ public final class SelectCommand {
                     + Wire.mailbox(s.wireName(mb.name())));
         }
         s.select(sel);
+        if (r.qresync() != null && r.qresync().uidValidity() == mb.uidValidity()) {
+            Resync.send(s, sel, r.qresync());
+        }
         s.ok(r.tag(), r.readOnly() ? "READ-ONLY" : "READ-WRITE", (r.readOnly() ? "EXAMINE" : "SELECT") + " completed");
     }
 }

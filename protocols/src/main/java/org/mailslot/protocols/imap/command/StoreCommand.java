@@ -67,7 +67,7 @@ public final class StoreCommand {
             boolean changed = result.modSeq() != 0 && m.modSeq() == result.modSeq();
             if (!r.silent()) {
                 StringBuilder sb = new StringBuilder().append(seq).append(" FETCH (");
-                if (r.uid()) {
+                if (r.uid() || s.qresync()) {
                     sb.append("UID ").append(m.uid()).append(' ');
                 }
                 sb.append("FLAGS ").append(Wire.flagList(m.flags()));
@@ -76,7 +76,7 @@ public final class StoreCommand {
                 }
                 s.untagged(sb.append(')').toString());
             } else if (s.condStore() && changed) {
-                s.untagged(seq + " FETCH (" + (r.uid() ? "UID " + m.uid() + " " : "") + "MODSEQ (" + m.modSeq() + "))");
+                s.untagged(seq + " FETCH (" + (r.uid() || s.qresync() ? "UID " + m.uid() + " " : "") + "MODSEQ (" + m.modSeq() + "))");
             }
             sel.told(m.uid(), m.flags(), m.modSeq());
         }
