@@ -27,10 +27,12 @@ import org.mailslot.protocols.imap.command.QuotaCommand;
 import org.mailslot.protocols.imap.command.RenameCommand;
 import org.mailslot.protocols.imap.command.SearchCommand;
 import org.mailslot.protocols.imap.command.SelectCommand;
+import org.mailslot.protocols.imap.command.SortCommand;
 import org.mailslot.protocols.imap.command.StartTlsCommand;
 import org.mailslot.protocols.imap.command.StatusCommand;
 import org.mailslot.protocols.imap.command.StoreCommand;
 import org.mailslot.protocols.imap.command.SubscribeCommand;
+import org.mailslot.protocols.imap.command.ThreadCommand;
 import org.mailslot.protocols.imap.parse.CommandParser;
 import org.mailslot.protocols.imap.parse.CommandSource;
 import org.mailslot.protocols.imap.parse.ImapReader;
@@ -190,8 +192,8 @@ public final class ImapSession {
             case ImapRequest.Store r -> StoreCommand.run(this, r);
             case ImapRequest.Copy r -> CopyCommand.run(this, r);
             case ImapRequest.Move r -> MoveCommand.run(this, r);
-            case ImapRequest.Sort r -> refuse(r.tag(), "CANNOT", "SORT is not offered", "unsupported");
-            case ImapRequest.Thread r -> refuse(r.tag(), "CANNOT", "THREAD is not offered", "unsupported");
+            case ImapRequest.Sort r -> SortCommand.run(this, r);
+            case ImapRequest.Thread r -> ThreadCommand.run(this, r);
         }
     }
 

@@ -1,0 +1,101 @@
+package org.mailslot.protocols.imap.command;
+
+import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.message.MessageSource;
+import org.mailslot.protocols.imap.message.SearchEvaluator;
+import org.mailslot.protocols.imap.message.SearchResult;
+import org.mailslot.protocols.imap.parse.SearchKey;
+import org.mailslot.protocols.imap.parse.TextField;
+import org.mailslot.protocols.imap.session.SelectedMailbox;
+import org.mailslot.store.MessageMeta;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The messages of the session's view that a search key matches: what SEARCH, SORT and THREAD share. Messages
+ * expunged by others but not yet announced keep their numbers in the view and never match.
+ *
+ * @param view          the view in sequence order (stand-ins without a body for expunged messages)
+ * @param sequences     the matches' sequence numbers, ascending
+ * @param uids          their UIDs, same order
+ * @param highestModSeq the highest MODSEQ among the matches, 0 when none (RFC 7162 "(MODSEQ n)")
+ */
+record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long highestModSeq) {
+
+    static SearchMatches of(ImapSession s, SearchKey key) {
+        SelectedMailbox sel = s.selected();
+        if (hasModSeq(key)) {
+            s.enableCondStore();
+        }
+        List<MessageMeta> view = view(s);
+        long mailboxId = sel.mailboxId();
+        SearchEvaluator evaluator = new SearchEvaluator(s.settings().message(),
+                (needle, field) -> s.store().searchText(mailboxId, needle,
+                        field == TextField.BODY ? org.mailslot.store.TextField.BODY : org.mailslot.store.TextField.TEXT),
+                source(s), s.context().clock(), ZoneOffset.UTC);
+        SearchResult found = evaluator.search(key, view, s.savedSearch());
+        int kept = 0;
+        int[] seqs = new int[found.count()];
+        long[] uids = new long[found.count()];
+        long highest = 0;
+        for (int i = 0; i < found.count(); i++) {
+            MessageMeta m = view.get(found.sequences()[i] - 1);
+            if (m.blobHash() != null) {
+                seqs[kept] = found.sequences()[i];
+                uids[kept] = found.uids()[i];
+                highest = Math.max(highest, m.modSeq());
+                kept++;
+            }
+        }
+        return new SearchMatches(view, Arrays.copyOf(seqs, kept), Arrays.copyOf(uids, kept), highest);
+    }
+
+    /** The stored bytes of a message, for the keys that read its header. */
+    static MessageSource source(ImapSession s) {
+        return m -> m.blobHash() == null ? InputStream.nullInputStream() : s.store().openBody(m.blobHash());
+    }
+
+    int count() {
+        return sequences.length;
+    }
+
+    /**
+     * The view in sequence order. Messages the client knows of but the store no longer shows (expunged, not yet
+     * announced) are stand-ins without a body (blobHash null), dropped from the results.
+     */
+    private static List<MessageMeta> view(ImapSession s) {
+        SelectedMailbox sel = s.selected();
+        Map<Long, MessageMeta> byUid = new HashMap<>();
+        for (MessageMeta m : s.store().messages(sel.mailboxId())) {
+            byUid.put(m.uid(), m);
+        }
+        List<MessageMeta> view = new ArrayList<>(sel.count());
+        for (int seq = 1; seq <= sel.count(); seq++) {
+            long uid = sel.uid(seq);
+            MessageMeta m = byUid.get(uid);
+            if (m == null || sel.expungePending(uid)) {
+                m = new MessageMeta(sel.mailboxId(), uid, sel.modSeq(seq), sel.flags(seq), Instant.EPOCH, 0, null,
+                        "NIL", "NIL", "NIL", 0);
+            }
+            view.add(m);
+        }
+        return view;
+    }
+
+    static boolean hasModSeq(SearchKey key) {
+        return switch (key) {
+            case SearchKey.ModSeq m -> true;
+            case SearchKey.Not n -> hasModSeq(n.key());
+            case SearchKey.Or o -> hasModSeq(o.left()) || hasModSeq(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchMatches::hasModSeq);
+            default -> false;
+        };
+    }
+}
