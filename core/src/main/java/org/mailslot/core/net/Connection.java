@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * One client connection as a line protocol sees it: lines in (with a length limit and timeouts), bytes out,
@@ -240,6 +241,24 @@ public final class Connection implements AutoCloseable {
         SSLSocket ssl = tls.wrap(socket);
         attach(ssl);
         ssl.startHandshake();
+    }
+
+    /**
+     * Puts a layer such as COMPRESS=DEFLATE (RFC 4978) between the socket and the session: later reads come from
+     * {@code input} applied to the current input, later writes go through {@code output} applied to the write-watched
+     * stream (so a client that stops reading is still detected below the layer), buffered as before. Pending output
+     * is flushed first; like {@link #startTls()} it must be called with no buffered input, since bytes read ahead
+     * were not sent through the layer.
+     *
+     * @throws IllegalStateException when input the client sent ahead is buffered
+     */
+    public void wrapStreams(UnaryOperator<InputStream> input, UnaryOperator<OutputStream> output) throws IOException {
+        if (hasBufferedInput()) {
+            throw new IllegalStateException("input pending on connection " + id);
+        }
+        out.flush();
+        in = input.apply(in);
+        out = new BufferedOutputStream(output.apply(watched), 16 * 1024);
     }
 
     /** Closes our side for writing after a final reply; the client sees end of stream. */

@@ -138,4 +138,34 @@ class ConnectionTest {
         c.readLine();
         assertThat(c.hasBufferedInput()).isFalse();
     }
+
+    @Test
+    void wrappedStreamsCarryLaterTrafficAndRefusePendingInput() throws IOException {
+        Connection c = connect(SETTINGS);
+        send("A\r\nB\r\n");
+        c.readLine();
+        assertThatThrownBy(() -> c.wrapStreams(in -> in, out -> out)).isInstanceOf(IllegalStateException.class);
+        c.readLine();
+        c.writeLine("before");
+        // a layer that shifts every byte by one in both directions
+        c.wrapStreams(in -> new java.io.FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                for (int i = off; i < off + Math.max(n, 0); i++) b[i]--;
+                return n;
+            }
+        }, out -> new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b + 1);
+            }
+        });
+        c.writeLine("x");
+        c.flush();
+        send("D\u000e\u000b");
+        assertThat(c.readLine().text()).isEqualTo("C");
+        byte[] got = client.getInputStream().readNBytes(8 + 3);
+        assertThat(new String(got, StandardCharsets.ISO_8859_1)).isEqualTo("before\r\ny\u000e\u000b");
+    }
 }

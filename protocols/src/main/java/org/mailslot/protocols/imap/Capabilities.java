@@ -15,7 +15,7 @@ final class Capabilities {
             "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "STATUS=SIZE",
             "MULTIAPPEND", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "WITHIN", "SORT", "SORT=DISPLAY", "ESORT",
             "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "QUOTA", "QUOTA=RES-STORAGE",
-            "UTF8=ACCEPT", "OBJECTID", "BINARY");
+            "UTF8=ACCEPT", "OBJECTID", "BINARY", "COMPRESS=DEFLATE");
 
     private Capabilities() {}
 

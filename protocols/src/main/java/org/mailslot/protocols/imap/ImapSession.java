@@ -8,6 +8,7 @@ import org.mailslot.protocols.imap.command.AppendCommand;
 import org.mailslot.protocols.imap.command.AuthenticateCommand;
 import org.mailslot.protocols.imap.command.CapabilityCommand;
 import org.mailslot.protocols.imap.command.CloseCommand;
+import org.mailslot.protocols.imap.command.CompressCommand;
 import org.mailslot.protocols.imap.command.CopyCommand;
 import org.mailslot.protocols.imap.command.CreateCommand;
 import org.mailslot.protocols.imap.command.DeleteCommand;
@@ -79,6 +80,7 @@ public final class ImapSession {
     private boolean utf8;
     private boolean condStore;
     private boolean qresync;
+    private boolean compressed;
     private long[] savedSearch = new long[0];
     private int badCommands;
     private int authFailures;
@@ -183,7 +185,7 @@ public final class ImapSession {
             case ImapRequest.GetQuota r -> QuotaCommand.getQuota(this, r);
             case ImapRequest.GetQuotaRoot r -> QuotaCommand.getQuotaRoot(this, r);
             case ImapRequest.SetQuota r -> QuotaCommand.setQuota(this, r);
-            case ImapRequest.Compress r -> refuse(r.tag(), "CANNOT", "COMPRESS is not offered", "unsupported");
+            case ImapRequest.Compress r -> CompressCommand.run(this, r);
             case ImapRequest.Close r -> CloseCommand.close(this, r.tag());
             case ImapRequest.Unselect r -> CloseCommand.unselect(this, r.tag());
             case ImapRequest.Expunge r -> ExpungeCommand.run(this, r);
@@ -284,6 +286,15 @@ public final class ImapSession {
 
     public boolean qresync() {
         return qresync;
+    }
+
+    /** COMPRESS DEFLATE is active (RFC 4978). */
+    public boolean compressed() {
+        return compressed;
+    }
+
+    public void compressionStarted() {
+        compressed = true;
     }
 
     public void enableRev2() {
