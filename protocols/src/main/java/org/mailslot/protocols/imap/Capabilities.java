@@ -12,7 +12,7 @@ final class Capabilities {
     /** Implemented and tested after login. */
     private static final List<String> AUTHENTICATED = List.of(
             "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UNSELECT",
-            "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "STATUS=SIZE",
+            "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "STATUS=SIZE",
             "MULTIAPPEND", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "WITHIN", "SORT", "SORT=DISPLAY", "ESORT",
             "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "QUOTA", "QUOTA=RES-STORAGE",
             "UTF8=ACCEPT", "OBJECTID", "BINARY", "COMPRESS=DEFLATE");
