@@ -4,6 +4,7 @@ import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
@@ -41,7 +42,40 @@ public final class CompressCommand {
         Deflater deflater = new Deflater(LEVEL, true);
         Inflater inflater = new Inflater(true);
         s.connection().wrapStreams(in -> new InflaterInputStream(in, inflater, BUFFER),
-                out -> new DeflaterOutputStream(out, deflater, BUFFER, true));
+                out -> new SyncFlushing(out, deflater));
         s.compressionStarted();
+    }
+
+    /**
+     * Raw deflate that SYNC_FLUSHes only when something was written since the last flush. An empty flush still emits
+     * an empty block, and one sent right behind "OK DEFLATE active" can reach a client in the same read as the OK
+     * line, before it has switched its input to inflate (isync 1.4 then fails with "empty response").
+     */
+    private static final class SyncFlushing extends DeflaterOutputStream {
+        private boolean written;
+
+        SyncFlushing(OutputStream out, Deflater deflater) {
+            super(out, deflater, BUFFER, true);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            written = true;
+            super.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            written |= len > 0;
+            super.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (written) {
+                written = false;
+                super.flush();
+            }
+        }
     }
 }
