@@ -1,5 +1,6 @@
 package org.mailslot.protocols.imap.command;
 
+import org.mailslot.protocols.imap.message.ObjectIds;
 import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.session.Wire;
@@ -46,7 +47,7 @@ public final class StatusCommand {
                 case RECENT -> sb.append(0);
                 case HIGHESTMODSEQ -> sb.append(st.mailbox().highestModSeq());
                 case APPENDLIMIT -> sb.append(s.settings().maxLiteralSize());
-                case MAILBOXID -> sb.append('(').append(ObjectIds.mailbox(mb)).append(')');
+                case MAILBOXID -> sb.append('(').append(ObjectIds.mailboxId(mb)).append(')');
             }
         }
         return sb.append(')').toString();

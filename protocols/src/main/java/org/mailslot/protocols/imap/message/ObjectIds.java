@@ -2,10 +2,15 @@ package org.mailslot.protocols.imap.message;
 
 /**
  * The wire form of OBJECTID (RFC 8474) identifiers: EMAILID is {@code M} followed by the slot's numeric email id
- * (stable across COPY/MOVE); THREADID is not supported (FETCH gives NIL, SEARCH THREADID matches nothing).
+ * (stable across COPY/MOVE); MAILBOXID is {@code F<id>V<uidvalidity>}, stable for the mailbox's life and never
+ * reused; THREADID is not supported (FETCH gives NIL, SEARCH THREADID matches nothing).
  */
 public final class ObjectIds {
     private ObjectIds() {}
+
+    public static String mailboxId(org.mailslot.store.Mailbox m) {
+        return "F" + m.id() + "V" + m.uidValidity();
+    }
 
     public static String emailId(long emailId) {
         return "M" + emailId;
