@@ -1,6 +1,7 @@
 package org.mailslot.protocols.imap;
 
 import org.mailslot.core.net.Connection;
+import org.mailslot.core.net.Line;
 import org.mailslot.directory.Account;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.SlotUnavailableException;
@@ -38,18 +39,21 @@ import org.mailslot.protocols.imap.parse.CommandParser;
 import org.mailslot.protocols.imap.parse.CommandSource;
 import org.mailslot.protocols.imap.parse.ImapReader;
 import org.mailslot.protocols.imap.parse.ImapRequest;
-import org.mailslot.protocols.imap.parse.MailboxNameCodec;
 import org.mailslot.protocols.imap.parse.ParseError;
 import org.mailslot.protocols.imap.parse.ParseResult;
 import org.mailslot.protocols.imap.parse.ReadResult;
+import org.mailslot.protocols.imap.response.ResponseStatus;
+import org.mailslot.protocols.imap.response.ResponseWriter;
 import org.mailslot.protocols.imap.session.MailboxWatcher;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
+import org.mailslot.protocols.imap.session.ViewUpdate;
 import org.mailslot.store.SlotStore;
 import org.mailslot.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -57,7 +61,8 @@ import java.util.List;
  * state ({@link CommandGate}), dispatches with one exhaustive switch to the command classes, and owns what the
  * session holds (the account, its store, the {@link SelectedMailbox}, the enabled extensions). Every tagged
  * completion in the selected state first sends the untagged updates the command's flags allow. Runs on the
- * connection's virtual thread; the command classes call back through the public methods.
+ * connection's virtual thread; the command classes call back through the public methods and write their responses
+ * with the session's one {@link ResponseWriter} ({@link #out()}).
  */
 public final class ImapSession {
     private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
@@ -70,6 +75,7 @@ public final class ImapSession {
     private final MailboxWatcher watcher;
     private final AccountSessions accountSessions;
     private final CommandSource source;
+    private final ResponseWriter out;
 
     private ImapState state = ImapState.NOT_AUTHENTICATED;
     private CommandSpec current;
@@ -95,13 +101,30 @@ public final class ImapSession {
         this.parser = parser;
         this.watcher = watcher;
         this.accountSessions = accountSessions;
-        this.source = CommandSource.over(conn);
+        this.out = new ResponseWriter(new ConnectionOutput(conn));
+        this.source = new CommandSource() {
+            @Override
+            public Line readLine(int limit) throws IOException {
+                return conn.readLine(limit);
+            }
+
+            @Override
+            public void readExact(long n, OutputStream sink) throws IOException {
+                conn.readExact(n, sink);
+            }
+
+            @Override
+            public void continuation(long size) throws IOException {
+                out.continuation("Ready for literal data");
+                out.flush();
+            }
+        };
     }
 
     void run() throws IOException {
         try {
-            untagged("OK [CAPABILITY " + Capabilities.list(this) + "] " + ctx.hostname() + " IMAP4rev2 ready");
-            conn.flush();
+            out.untagged(ResponseStatus.OK, "CAPABILITY " + Capabilities.list(this), ctx.hostname() + " IMAP4rev2 ready");
+            out.flush();
             while (!closing) {
                 // two tiers of idle time: a client that has not logged in gets the short one
                 conn.transferDeadline(state == ImapState.NOT_AUTHENTICATED ? settings.loginTimeout() : null);
@@ -121,8 +144,9 @@ public final class ImapSession {
                     }
                 }
                 if (closing) {
-                    conn.flush();
+                    out.flush();
                 } else {
+                    out.drain();
                     conn.flushUnlessPipelined();
                 }
             }
@@ -141,7 +165,7 @@ public final class ImapSession {
         if (refusal != null) {
             conn.metrics().error("state");
             log.info("imap {} from {}: {} refused: {}", conn.id(), clientAddress(), spec.name(), refusal);
-            conn.writeLine(request.tag() + " NO " + refusal);
+            out.no(request.tag(), null, refusal);
             return;
         }
         String tag = request.tag();
@@ -155,7 +179,7 @@ public final class ImapSession {
             throw e;
         } catch (RuntimeException e) {
             String id = incident(spec.name(), e);
-            conn.writeLine(tag + " NO [SERVERBUG] Internal error, incident " + id);
+            out.no(tag, "SERVERBUG", "Internal error, incident " + id);
         }
     }
 
@@ -210,26 +234,25 @@ public final class ImapSession {
                     + " deleted", "special-use");
             case IO -> {
                 String id = incident(spec.name(), e);
-                conn.writeLine(tag + " NO [SERVERBUG] Internal error, incident " + id);
+                out.no(tag, "SERVERBUG", "Internal error, incident " + id);
             }
         }
     }
 
     private void error(ParseError e) throws IOException {
-        String code = e.code() == null ? "" : "[" + e.code() + "] ";
         switch (e) {
             case ParseError.Fatal f -> {
                 conn.metrics().error("limit");
                 log.info("imap {} from {}: closing: {}", conn.id(), clientAddress(), f.text());
-                untagged("BYE " + f.text());
+                out.error(f);
                 closing = true;
             }
             case ParseError.Rejected r -> {
                 conn.metrics().error("limit");
                 log.info("imap {} from {}: refused: {}", conn.id(), clientAddress(), r.text());
-                conn.writeLine(r.tag() + " NO " + code + r.text());
+                out.error(r);
             }
-            case ParseError.Bad b -> bad(b.tag(), code + b.text());
+            case ParseError.Bad b -> bad(b.tag(), b.code(), b.text());
         }
     }
 
@@ -275,6 +298,16 @@ public final class ImapSession {
         return rev2;
     }
 
+    /** The writer for this session's responses; flushed by the session after each command. */
+    public ResponseWriter out() {
+        return out;
+    }
+
+    /** Sends what was written so far (before blocking on the client, e.g. a continuation). */
+    public void flush() throws IOException {
+        out.flush();
+    }
+
     /** Mailbox names travel as UTF-8 (IMAP4rev2 or UTF8=ACCEPT enabled), else as modified UTF-7. */
     public boolean utf8() {
         return utf8;
@@ -299,11 +332,12 @@ public final class ImapSession {
 
     public void enableRev2() {
         rev2 = true;
-        utf8 = true;
+        enableUtf8();
     }
 
     public void enableUtf8() {
         utf8 = true;
+        out.utf8(true);
     }
 
     /** CONDSTORE is on once enabled or used (RFC 7162 3.1). */
@@ -322,11 +356,6 @@ public final class ImapSession {
         }
     }
 
-    /** A mailbox name as this client reads it. */
-    public String wireName(String name) {
-        return utf8 ? name : MailboxNameCodec.encode(name);
-    }
-
     public long[] savedSearch() {
         return savedSearch;
     }
@@ -335,14 +364,10 @@ public final class ImapSession {
         savedSearch = uids;
     }
 
-    public void untagged(String line) throws IOException {
-        conn.writeLine("* " + line);
-    }
-
     /** Sends the updates the current command allows, then "tag OK [code] text". */
     public void ok(String tag, String code, String text) throws IOException {
         sendUpdates();
-        conn.writeLine(tag + " OK " + (code == null ? "" : "[" + code + "] ") + text);
+        out.ok(tag, code, text);
     }
 
     /** Sends the updates the current command allows, then "tag NO [code] text", logged and counted. */
@@ -354,23 +379,27 @@ public final class ImapSession {
     private void refuse(String tag, String code, String text, String kind) throws IOException {
         conn.metrics().error(kind);
         log.info("imap {} from {}: {} refused: {}", conn.id(), clientAddress(), current == null ? "?" : current.name(), text);
-        conn.writeLine(tag + " NO " + (code == null ? "" : "[" + code + "] ") + text);
+        out.no(tag, code, text);
     }
 
     /** A command the client should not have sent; enough of them end the session. */
     public void bad(String tag, String text) throws IOException {
+        bad(tag, null, text);
+    }
+
+    private void bad(String tag, String code, String text) throws IOException {
         badCommands++;
         conn.metrics().error("syntax");
-        String who = tag == null ? "*" : tag;
+        ParseError.Bad answer = new ParseError.Bad(tag, code, text);
         if (badCommands >= settings.maxBadCommands()) {
             log.info("imap {} from {}: bad command: {}; too many, closing", conn.id(), clientAddress(), text);
-            conn.writeLine(who + " BAD " + text);
-            untagged("BYE Too many invalid commands");
+            out.error(answer);
+            out.untagged(ResponseStatus.BYE, null, "Too many invalid commands");
             closing = true;
             return;
         }
         log.info("imap {} from {}: bad command: {}", conn.id(), clientAddress(), text);
-        conn.writeLine(who + " BAD " + text);
+        out.error(answer);
     }
 
     /** The untagged updates of the selected mailbox that the current command allows (RFC 9051 7.5.1). */
@@ -379,21 +408,26 @@ public final class ImapSession {
             return;
         }
         boolean allowExpunge = current == null || !current.has(CommandFlag.USES_SEQS);
-        List<String> lines;
+        List<ViewUpdate> updates;
         try {
-            lines = selected.refresh(allowExpunge);
+            updates = selected.refresh(allowExpunge);
         } catch (StoreException e) {
             if (e.reason() != StoreException.Reason.NOT_FOUND) {
                 throw e;
             }
             log.info("imap {} {}: selected mailbox {} was deleted, closing", conn.id(), account.address(), selected.name());
-            untagged("BYE Selected mailbox was deleted, have to disconnect");
+            out.untagged(ResponseStatus.BYE, null, "Selected mailbox was deleted, have to disconnect");
             closing = true;
             selected = null;
             return;
         }
-        for (String line : lines) {
-            untagged(line);
+        for (ViewUpdate u : updates) {
+            switch (u) {
+                case ViewUpdate.Exists e -> out.count(e.count(), "EXISTS");
+                case ViewUpdate.Flags f -> out.fetchFlags(f.sequence(), f.uid(), f.flags(), f.modSeq());
+                case ViewUpdate.Expunge e -> out.count(e.sequence(), "EXPUNGE");
+                case ViewUpdate.Vanished v -> out.vanished(false, v.uids());
+            }
         }
     }
 
@@ -454,5 +488,29 @@ public final class ImapSession {
 
     public String clientAddress() {
         return conn.remote().getAddress().getHostAddress();
+    }
+
+    /** The connection's current output (it changes with STARTTLS and COMPRESS), for the writer. */
+    private static final class ConnectionOutput extends OutputStream {
+        private final Connection conn;
+
+        ConnectionOutput(Connection conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            conn.output().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            conn.output().write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            conn.flush();
+        }
     }
 }

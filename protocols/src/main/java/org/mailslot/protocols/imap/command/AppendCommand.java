@@ -1,8 +1,8 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.SequenceSets;
 import org.mailslot.protocols.imap.parse.ImapRequest;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.AppendRequest;
 import org.mailslot.store.AppendResult;
 import org.mailslot.store.Mailbox;
@@ -51,6 +51,7 @@ public final class AppendCommand {
         }
         List<Long> uids = new ArrayList<>();
         results.forEach(a -> uids.add(a.uid()));
-        s.ok(r.tag(), "APPENDUID " + results.getFirst().uidValidity() + " " + Wire.numberSet(uids), "APPEND completed");
+        s.ok(r.tag(), "APPENDUID " + results.getFirst().uidValidity() + " " + SequenceSets.compact(MessageSets.array(uids)),
+                "APPEND completed");
     }
 }

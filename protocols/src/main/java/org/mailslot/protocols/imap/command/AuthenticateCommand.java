@@ -23,8 +23,8 @@ public final class AuthenticateCommand {
         }
         String response = r.initialResponse();
         if (response == null) {
-            s.connection().writeLine("+ ");
-            s.connection().flush();
+            s.out().continuation("");
+            s.flush();
             Line line = s.connection().readLine();
             if (line == null || !line.complete()) {
                 s.close();

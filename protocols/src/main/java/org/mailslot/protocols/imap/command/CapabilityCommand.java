@@ -10,7 +10,7 @@ public final class CapabilityCommand {
     private CapabilityCommand() {}
 
     public static void run(ImapSession s, ImapRequest.Capability r) throws IOException {
-        s.untagged("CAPABILITY " + s.capabilities());
+        s.out().start().atom("CAPABILITY").raw(s.capabilities()).end();
         s.ok(r.tag(), null, "Capability completed");
     }
 }

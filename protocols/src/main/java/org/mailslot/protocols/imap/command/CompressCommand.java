@@ -38,7 +38,7 @@ public final class CompressCommand {
             return;
         }
         s.ok(r.tag(), null, "DEFLATE active");
-        s.connection().flush();
+        s.flush();
         Deflater deflater = new Deflater(LEVEL, true);
         Inflater inflater = new Inflater(true);
         s.connection().wrapStreams(in -> new InflaterInputStream(in, inflater, BUFFER),

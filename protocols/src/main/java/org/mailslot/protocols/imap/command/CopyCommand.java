@@ -1,9 +1,9 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.SequenceSets;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.AppendResult;
 import org.mailslot.store.Mailbox;
 
@@ -47,8 +47,8 @@ public final class CopyCommand {
         }
         List<Long> dst = new ArrayList<>();
         results.forEach(a -> dst.add(a.uid()));
-        s.ok(r.tag(), "COPYUID " + results.getFirst().uidValidity() + " " + Wire.numberSet(present) + " "
-                + Wire.numberSet(dst), "COPY completed");
+        s.ok(r.tag(), "COPYUID " + results.getFirst().uidValidity() + " " + SequenceSets.compact(MessageSets.array(present))
+                + " " + SequenceSets.compact(MessageSets.array(dst)), "COPY completed");
     }
 
     /** The target mailbox of COPY/MOVE, or empty after answering NO [TRYCREATE]. */

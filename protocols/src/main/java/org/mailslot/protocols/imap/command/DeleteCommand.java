@@ -1,6 +1,7 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseStatus;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.store.Mailbox;
 import org.mailslot.store.SpecialUse;
@@ -30,7 +31,7 @@ public final class DeleteCommand {
         }
         if (s.selected() != null && s.selected().mailboxId() == mb.id()) {
             s.select(null);
-            s.untagged("OK [CLOSED] Mailbox closed");
+            s.out().untagged(ResponseStatus.OK, "CLOSED", "Mailbox closed");
         }
         s.store().deleteMailbox(s.account().id(), name);
         s.ok(r.tag(), null, "DELETE completed");

@@ -45,7 +45,11 @@ public final class EnableCommand {
                 }
             }
         }
-        s.untagged(enabled.isEmpty() ? "ENABLED" : "ENABLED " + String.join(" ", enabled));
+        s.out().start().atom("ENABLED");
+        for (String cap : enabled) {
+            s.out().atom(cap);
+        }
+        s.out().end();
         s.ok(r.tag(), null, "Enabled");
     }
 }

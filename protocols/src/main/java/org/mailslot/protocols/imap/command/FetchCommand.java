@@ -8,17 +8,15 @@ import org.mailslot.protocols.imap.message.PartMap;
 import org.mailslot.protocols.imap.message.Slice;
 import org.mailslot.protocols.imap.parse.FetchAttribute;
 import org.mailslot.protocols.imap.parse.ImapRequest;
+import org.mailslot.protocols.imap.parse.Partial;
 import org.mailslot.protocols.imap.parse.SequenceSet;
+import org.mailslot.protocols.imap.response.ResponseWriter;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.FlagOp;
 import org.mailslot.store.MessageMeta;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -76,9 +74,10 @@ public final class FetchCommand {
             Resync.vanishedEarlier(s, sel, r.changedSince(), within, Resync.highestUid(s, sel));
         }
         FetchRenderer renderer = new FetchRenderer(s.settings().message());
+        ResponseWriter out = s.out();
         boolean missing = false;
         String unknownCte = null;
-        OutputStream out = s.connection().output();
+        boolean flagsListed = attrs.stream().anyMatch(a -> a instanceof FetchAttribute.Flags);
         for (long uid : uids) {
             MessageMeta m = metas.get(uid);
             if (m == null) {
@@ -90,74 +89,61 @@ public final class FetchCommand {
             }
             int seq = sel.seq(uid);
             PartMap map = needsBody ? renderer.map(body(s, m)) : null;
-            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-            write(line, "* " + seq + " FETCH (");
-            boolean first = true;
-            boolean toldFlags = false;
-            boolean flagsListed = attrs.stream().anyMatch(a -> a instanceof FetchAttribute.Flags);
-            for (FetchAttribute a : attrs) {
-                if (!first) {
-                    line.write(' ');
+            // decoded parts first: a part that cannot be decoded ends the command before its line starts
+            BinaryResult[] binaries = new BinaryResult[attrs.size()];
+            for (int i = 0; i < attrs.size() && unknownCte == null; i++) {
+                FetchAttribute a = attrs.get(i);
+                if (a instanceof FetchAttribute.Binary b) {
+                    binaries[i] = renderer.binary(map, b.part(), b.partial());
+                } else if (a instanceof FetchAttribute.BinarySize b) {
+                    binaries[i] = renderer.binary(map, b.part(), null);
                 }
-                first = false;
-                switch (a) {
+                if (binaries[i] instanceof BinaryResult.UnknownEncoding u) {
+                    unknownCte = u.encoding();
+                }
+            }
+            if (unknownCte != null) {
+                break;
+            }
+            boolean toldFlags = false;
+            out.beginFetch(seq);
+            for (int i = 0; i < attrs.size(); i++) {
+                switch (attrs.get(i)) {
                     case FetchAttribute.Flags f -> {
-                        write(line, "FLAGS " + Wire.flagList(m.flags()));
+                        out.item("FLAGS").flags(m.flags());
                         toldFlags = true;
                     }
-                    case FetchAttribute.Uid u -> write(line, "UID " + m.uid());
-                    case FetchAttribute.InternalDate d -> write(line, "INTERNALDATE \"" + INTERNALDATE.format(m.internalDate()) + "\"");
-                    case FetchAttribute.Rfc822Size z -> write(line, "RFC822.SIZE " + m.size());
-                    case FetchAttribute.Envelope e -> write(line, "ENVELOPE " + m.envelope());
-                    case FetchAttribute.Body b -> write(line, "BODY " + m.body());
-                    case FetchAttribute.BodyStructure b -> write(line, "BODYSTRUCTURE " + m.bodyStructure());
-                    case FetchAttribute.ModSeq q -> write(line, "MODSEQ (" + m.modSeq() + ")");
-                    case FetchAttribute.EmailId e -> write(line, "EMAILID (" + ObjectIds.emailId(m.emailId()) + ")");
-                    case FetchAttribute.ThreadId t -> write(line, "THREADID NIL");
+                    case FetchAttribute.Uid u -> out.item("UID").number(m.uid());
+                    case FetchAttribute.InternalDate d -> out.item("INTERNALDATE").string(INTERNALDATE.format(m.internalDate()));
+                    case FetchAttribute.Rfc822Size z -> out.item("RFC822.SIZE").number(m.size());
+                    case FetchAttribute.Envelope e -> out.item("ENVELOPE").prebuilt(m.envelope());
+                    case FetchAttribute.Body b -> out.item("BODY").prebuilt(m.body());
+                    case FetchAttribute.BodyStructure b -> out.item("BODYSTRUCTURE").prebuilt(m.bodyStructure());
+                    case FetchAttribute.ModSeq q -> out.item("MODSEQ").open().number(m.modSeq()).close();
+                    case FetchAttribute.EmailId e -> out.item("EMAILID").open().atom(ObjectIds.emailId(m.emailId())).close();
+                    case FetchAttribute.ThreadId t -> out.item("THREADID").nil();
                     case FetchAttribute.BodySection b -> {
                         Slice slice = renderer.section(map, b.section(), b.partial());
-                        String name = b.legacyName() != null ? b.legacyName()
-                                : "BODY[" + b.section().wireName() + "]"
-                                + (b.partial() == null ? "" : "<" + b.partial().offset() + ">");
-                        write(line, name + " {" + slice.length() + "}\r\n");
-                        slice.writeTo(line);
+                        out.item(sectionName(b));
+                        out.literal(slice.array(), slice.offset(), slice.length(), false);
                     }
                     case FetchAttribute.Binary b -> {
-                        BinaryResult res = renderer.binary(map, b.part(), b.partial());
-                        Slice slice = switch (res) {
-                            case BinaryResult.Decoded d -> d.bytes();
-                            case BinaryResult.NoSuchPart n -> Slice.EMPTY;
-                            case BinaryResult.UnknownEncoding u -> {
-                                unknownCte = u.encoding();
-                                yield Slice.EMPTY;
-                            }
-                        };
-                        String name = "BINARY[" + part(b.part()) + "]"
-                                + (b.partial() == null ? "" : "<" + b.partial().offset() + ">");
-                        write(line, name + " " + (hasNul(slice) ? "~" : "") + "{" + slice.length() + "}\r\n");
-                        slice.writeTo(line);
+                        Slice slice = binaries[i] instanceof BinaryResult.Decoded d ? d.bytes() : Slice.EMPTY;
+                        out.item("BINARY[" + part(b.part()) + "]" + partialName(b.partial()));
+                        out.literal(slice.array(), slice.offset(), slice.length(), hasNul(slice));
                     }
                     case FetchAttribute.BinarySize b -> {
-                        BinaryResult res = renderer.binary(map, b.part(), null);
-                        long size = res instanceof BinaryResult.Decoded d ? d.bytes().length() : 0;
-                        if (res instanceof BinaryResult.UnknownEncoding u) {
-                            unknownCte = u.encoding();
-                        }
-                        write(line, "BINARY.SIZE[" + part(b.part()) + "] " + size);
+                        long size = binaries[i] instanceof BinaryResult.Decoded d ? d.bytes().length() : 0;
+                        out.item("BINARY.SIZE[" + part(b.part()) + "]").number(size);
                     }
                 }
             }
             if (setsSeen && !flagsListed && !sel.flags(seq).equals(m.flags())) {
                 // RFC 9051 6.4.5: the implicit \Seen is reported in the same response
-                write(line, " FLAGS " + Wire.flagList(m.flags()));
+                out.item("FLAGS").flags(m.flags());
                 toldFlags = true;
             }
-            line.write(')');
-            write(line, "\r\n");
-            if (unknownCte != null) {
-                break;
-            }
-            line.writeTo(out);
+            out.endFetch();
             if (toldFlags) {
                 sel.told(uid, m.flags(), m.modSeq());
             }
@@ -220,7 +206,11 @@ public final class FetchCommand {
         return false;
     }
 
-    private static void write(ByteArrayOutputStream out, String text) {
-        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+    private static String sectionName(FetchAttribute.BodySection b) {
+        return b.legacyName() != null ? b.legacyName() : "BODY[" + b.section().wireName() + "]" + partialName(b.partial());
+    }
+
+    private static String partialName(Partial p) {
+        return p == null ? "" : "<" + p.offset() + ">";
     }
 }

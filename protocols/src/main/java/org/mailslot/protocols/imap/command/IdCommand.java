@@ -2,7 +2,6 @@ package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.parse.ImapRequest;
-import org.mailslot.protocols.imap.session.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ public final class IdCommand {
             String text = sb.length() > 300 ? sb.substring(0, 300) + "..." : sb.toString();
             log.info("imap {} client id: {}", s.connection().id(), text.replaceAll("[^\\x20-\\x7e]", "?"));
         }
-        s.untagged("ID (\"name\" " + Wire.string("mailslot") + ")");
+        s.out().start().atom("ID").open().string("name").string("mailslot").close().end();
         s.ok(r.tag(), null, "ID completed");
     }
 }

@@ -2,6 +2,7 @@ package org.mailslot.protocols.imap.command;
 
 import org.mailslot.core.net.Line;
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseStatus;
 import org.mailslot.protocols.imap.parse.CommandParser;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
@@ -23,8 +24,8 @@ public final class IdleCommand {
 
     public static void run(ImapSession s, ImapRequest.Idle r) throws IOException {
         s.sendUpdates();
-        s.connection().writeLine("+ idling");
-        s.connection().flush();
+        s.out().continuation("idling");
+        s.flush();
         SelectedMailbox sel = s.selected();
         Semaphore wake = new Semaphore(0);
         AtomicBoolean stop = new AtomicBoolean();
@@ -35,14 +36,14 @@ public final class IdleCommand {
             try {
                 while (!stop.get()) {
                     s.sendUpdates();
-                    s.connection().flush();
+                    s.flush();
                     boolean woke = wake.tryAcquire(keepalive, TimeUnit.MILLISECONDS);
                     if (stop.get()) {
                         break;
                     }
                     wake.drainPermits();
                     if (!woke) {
-                        s.untagged("OK Still here");
+                        s.out().untagged(ResponseStatus.OK, null, "Still here");
                     }
                 }
             } catch (InterruptedException e) {

@@ -1,10 +1,10 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseWriter;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.parse.ImapRequest.ListReturn;
 import org.mailslot.protocols.imap.parse.ImapRequest.ListSelect;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.Mailbox;
 import org.mailslot.store.SpecialUse;
 
@@ -22,7 +22,7 @@ public final class ListCommand {
 
     public static void run(ImapSession s, ImapRequest.ListMailboxes r) throws IOException {
         if (r.patterns().size() == 1 && r.patterns().getFirst().isEmpty()) {
-            s.untagged("LIST (\\Noselect) \"/\" \"\"");
+            s.out().start().atom("LIST").flags(List.of("\\Noselect")).string("/").string("").end();
             s.ok(r.tag(), null, "LIST completed");
             return;
         }
@@ -38,18 +38,23 @@ public final class ListCommand {
             if (specialOnly && (m.specialUse() == SpecialUse.NONE || m.specialUse() == SpecialUse.INBOX)) {
                 continue;
             }
-            String childInfo = "";
+            boolean childInfo = false;
             if (subscribedOnly && !m.subscribed()) {
                 if (recursive && hasSubscribedChild(m, all)) {
-                    childInfo = " (\"CHILDINFO\" (\"SUBSCRIBED\"))";
+                    childInfo = true;
                 } else {
                     continue;
                 }
             }
             List<String> attrs = MailboxAttributes.of(m, all, showSubscribed);
-            s.untagged("LIST (" + String.join(" ", attrs) + ") \"/\" " + Wire.mailbox(s.wireName(m.name())) + childInfo);
+            ResponseWriter out = s.out();
+            out.start().atom("LIST").flags(attrs).string("/").mailbox(m.name());
+            if (childInfo) {
+                out.open().string("CHILDINFO").open().string("SUBSCRIBED").close().close();
+            }
+            out.end();
             if (!r.statusItems().isEmpty()) {
-                s.untagged(StatusCommand.line(s, m, r.statusItems()));
+                StatusCommand.write(s, m, r.statusItems());
             }
         }
         s.ok(r.tag(), null, "LIST completed");

@@ -3,6 +3,7 @@ package org.mailslot.protocols.imap.command;
 import org.mailslot.directory.Account;
 import org.mailslot.directory.DirectoryException;
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseStatus;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 
 import java.io.IOException;
@@ -31,12 +32,10 @@ public final class LoginCommand {
         }
         if (found.isEmpty()) {
             // the authenticator has counted, logged and delayed the failure
+            s.out().no(tag, "AUTHENTICATIONFAILED", "Authentication failed");
             if (s.loginFailed()) {
-                s.connection().writeLine(tag + " NO [AUTHENTICATIONFAILED] Authentication failed");
-                s.untagged("BYE Too many authentication failures");
+                s.out().untagged(ResponseStatus.BYE, null, "Too many authentication failures");
                 s.close();
-            } else {
-                s.connection().writeLine(tag + " NO [AUTHENTICATIONFAILED] Authentication failed");
             }
             return;
         }

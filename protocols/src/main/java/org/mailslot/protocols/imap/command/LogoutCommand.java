@@ -1,6 +1,7 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseStatus;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 
 import java.io.IOException;
@@ -10,8 +11,8 @@ public final class LogoutCommand {
     private LogoutCommand() {}
 
     public static void run(ImapSession s, ImapRequest.Logout r) throws IOException {
-        s.untagged("BYE Logging out");
-        s.connection().writeLine(r.tag() + " OK Logout completed");
+        s.out().untagged(ResponseStatus.BYE, null, "Logging out");
+        s.out().ok(r.tag(), null, "Logout completed");
         s.logout();
     }
 }

@@ -2,7 +2,6 @@ package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.parse.ImapRequest;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.Mailbox;
 
 import java.io.IOException;
@@ -14,7 +13,7 @@ public final class LsubCommand {
 
     public static void run(ImapSession s, ImapRequest.Lsub r) throws IOException {
         if (r.pattern().isEmpty()) {
-            s.untagged("LSUB (\\Noselect) \"/\" \"\"");
+            s.out().start().atom("LSUB").flags(List.of("\\Noselect")).string("/").string("").end();
             s.ok(r.tag(), null, "LSUB completed");
             return;
         }
@@ -22,7 +21,7 @@ public final class LsubCommand {
         for (Mailbox m : all) {
             if (m.subscribed() && MailboxAttributes.matches(r.reference() + r.pattern(), m.name())) {
                 String use = MailboxAttributes.specialUse(m.specialUse());
-                s.untagged("LSUB (" + (use == null ? "" : use) + ") \"/\" " + Wire.mailbox(s.wireName(m.name())));
+                s.out().start().atom("LSUB").flags(use == null ? List.of() : List.of(use)).string("/").mailbox(m.name()).end();
             }
         }
         s.ok(r.tag(), null, "LSUB completed");

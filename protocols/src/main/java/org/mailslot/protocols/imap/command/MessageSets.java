@@ -76,6 +76,10 @@ final class MessageSets {
         return out;
     }
 
+    static long[] array(List<Long> numbers) {
+        return numbers.stream().mapToLong(Long::longValue).toArray();
+    }
+
     static List<Long> list(long[] uids) {
         List<Long> l = new ArrayList<>(uids.length);
         for (long u : uids) {

@@ -1,9 +1,10 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.SequenceSets;
+import org.mailslot.protocols.imap.response.ResponseStatus;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.Mailbox;
 import org.mailslot.store.MoveResult;
 
@@ -54,8 +55,8 @@ public final class MoveCommand {
                 src.add(m.sourceUid());
                 dst.add(m.targetUid());
             }
-            s.untagged("OK [COPYUID " + results.getFirst().targetUidValidity() + " " + Wire.numberSet(src) + " "
-                    + Wire.numberSet(dst) + "] Moved");
+            s.out().untagged(ResponseStatus.OK, "COPYUID " + results.getFirst().targetUidValidity() + " "
+                    + SequenceSets.compact(MessageSets.array(src)) + " " + SequenceSets.compact(MessageSets.array(dst)), "Moved");
         }
         s.ok(r.tag(), null, "MOVE completed");
     }

@@ -10,7 +10,7 @@ public final class NamespaceCommand {
     private NamespaceCommand() {}
 
     public static void run(ImapSession s, ImapRequest.Namespace r) throws IOException {
-        s.untagged("NAMESPACE ((\"\" \"/\")) NIL NIL");
+        s.out().start().atom("NAMESPACE").open().open().string("").string("/").close().close().nil().nil().end();
         s.ok(r.tag(), null, "Namespace completed");
     }
 }

@@ -2,7 +2,6 @@ package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.parse.ImapRequest;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.QuotaUsage;
 
 import java.io.IOException;
@@ -19,12 +18,12 @@ public final class QuotaCommand {
             s.no(r.tag(), "NONEXISTENT", "Mailbox does not exist", "not-found");
             return;
         }
-        String name = Wire.mailbox(s.wireName(r.mailbox()));
+        s.out().start().atom("QUOTAROOT").mailbox(r.mailbox());
         if (s.account().quotaBytes() <= 0) {
-            s.untagged("QUOTAROOT " + name);
+            s.out().end();
         } else {
-            s.untagged("QUOTAROOT " + name + " \"\"");
-            s.untagged(quota(s));
+            s.out().string("").end();
+            quota(s);
         }
         s.ok(r.tag(), null, "GETQUOTAROOT completed");
     }
@@ -34,7 +33,7 @@ public final class QuotaCommand {
             s.no(r.tag(), "NONEXISTENT", "No such quota root", "not-found");
             return;
         }
-        s.untagged(quota(s));
+        quota(s);
         s.ok(r.tag(), null, "GETQUOTA completed");
     }
 
@@ -42,9 +41,11 @@ public final class QuotaCommand {
         s.no(r.tag(), "NOPERM", "Quotas are set by the administrator", "noperm");
     }
 
-    private static String quota(ImapSession s) {
+    /** "* QUOTA "" (STORAGE used limit)", in KiB. */
+    private static void quota(ImapSession s) throws IOException {
         QuotaUsage usage = s.store().quotaUsage(s.account().id());
-        return "QUOTA \"\" (STORAGE " + ceilKiB(usage.bytes()) + " " + (s.account().quotaBytes() / 1024) + ")";
+        s.out().start().atom("QUOTA").string("").open().atom("STORAGE").number(ceilKiB(usage.bytes()))
+                .number(s.account().quotaBytes() / 1024).close().end();
     }
 
     private static long ceilKiB(long bytes) {

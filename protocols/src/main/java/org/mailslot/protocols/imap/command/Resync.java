@@ -4,7 +4,6 @@ import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.parse.SequenceSet;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
-import org.mailslot.protocols.imap.session.Wire;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,8 +25,7 @@ final class Resync {
         for (int seq = 1; seq <= sel.count(); seq++) {
             long uid = sel.uid(seq);
             if (sel.modSeq(seq) > q.modSeq() && (known == null || known.contains(uid, highestUid))) {
-                s.untagged(seq + " FETCH (UID " + uid + " FLAGS " + Wire.flagList(sel.flags(seq)) + " MODSEQ ("
-                        + sel.modSeq(seq) + "))");
+                s.out().fetchFlags(seq, uid, sel.flags(seq), sel.modSeq(seq));
             }
         }
         vanishedEarlier(s, sel, q.modSeq(), known, highestUid);
@@ -47,7 +45,7 @@ final class Resync {
             }
         }
         if (!gone.isEmpty()) {
-            s.untagged("VANISHED (EARLIER) " + Wire.numberSet(gone));
+            s.out().vanished(true, MessageSets.array(gone));
         }
     }
 

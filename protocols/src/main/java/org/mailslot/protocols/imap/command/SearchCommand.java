@@ -1,9 +1,9 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseWriter;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.parse.ImapRequest.SearchReturn;
-import org.mailslot.protocols.imap.session.Wire;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,14 +30,7 @@ public final class SearchCommand {
         boolean modSeq = SearchMatches.hasModSeq(r.key()) && numbers.length > 0;
         Set<SearchReturn> returns = r.returns();
         if (returns == null && !s.rev2()) {
-            StringBuilder sb = new StringBuilder("SEARCH");
-            for (long n : numbers) {
-                sb.append(' ').append(n);
-            }
-            if (modSeq) {
-                sb.append(" (MODSEQ ").append(found.highestModSeq()).append(')');
-            }
-            s.untagged(sb.toString());
+            numbers(s, "SEARCH", numbers, modSeq ? found.highestModSeq() : -1);
             s.ok(r.tag(), null, "SEARCH completed");
             return;
         }
@@ -63,28 +56,32 @@ public final class SearchCommand {
                 return;
             }
         }
-        StringBuilder sb = new StringBuilder("ESEARCH (TAG ").append(Wire.string(r.tag())).append(')');
-        if (r.uid()) {
-            sb.append(" UID");
-        }
-        if (numbers.length > 0) {
-            if (wanted.contains(SearchReturn.MIN)) {
-                sb.append(" MIN ").append(numbers[0]);
-            }
-            if (wanted.contains(SearchReturn.MAX)) {
-                sb.append(" MAX ").append(numbers[numbers.length - 1]);
-            }
-            if (wanted.contains(SearchReturn.ALL)) {
-                sb.append(" ALL ").append(Wire.numberSet(numbers));
-            }
-        }
-        if (wanted.contains(SearchReturn.COUNT)) {
-            sb.append(" COUNT ").append(numbers.length);
-        }
-        if (modSeq) {
-            sb.append(" MODSEQ ").append(found.highestModSeq());
-        }
-        s.untagged(sb.toString());
+        esearch(s, r.tag(), r.uid(), wanted, numbers, modSeq ? found.highestModSeq() : -1);
         s.ok(r.tag(), null, "SEARCH completed");
+    }
+
+    /** "* SEARCH n..." or "* SORT n..." with "(MODSEQ m)" unless modSeq is negative. */
+    static void numbers(ImapSession s, String name, long[] numbers, long modSeq) throws IOException {
+        ResponseWriter out = s.out();
+        out.start().atom(name);
+        for (long n : numbers) {
+            out.number(n);
+        }
+        if (modSeq >= 0) {
+            out.open().atom("MODSEQ").number(modSeq).close();
+        }
+        out.end();
+    }
+
+    /** The ESEARCH answer of SEARCH RETURN and SORT RETURN: MIN, MAX and ALL of the numbers in the order given. */
+    static void esearch(ImapSession s, String tag, boolean uid, Set<SearchReturn> wanted, long[] numbers, long modSeq)
+            throws IOException {
+        boolean any = numbers.length > 0;
+        s.out().esearch(tag, uid,
+                any && wanted.contains(SearchReturn.MIN) ? numbers[0] : -1,
+                any && wanted.contains(SearchReturn.MAX) ? numbers[numbers.length - 1] : -1,
+                wanted.contains(SearchReturn.COUNT) ? numbers.length : -1,
+                any && wanted.contains(SearchReturn.ALL) ? numbers : null,
+                modSeq);
     }
 }

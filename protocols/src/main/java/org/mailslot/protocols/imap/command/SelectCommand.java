@@ -1,9 +1,10 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseWriter;
+import org.mailslot.protocols.imap.response.ResponseStatus;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.Mailbox;
 import org.mailslot.store.MailboxStatus;
 
@@ -16,14 +17,15 @@ import java.util.Optional;
  * Mailboxes are looked up by the account.
  */
 public final class SelectCommand {
-    static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+    static final List<String> FLAGS = List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft");
+    private static final String PERMANENT_FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)";
 
     private SelectCommand() {}
 
     public static void run(ImapSession s, ImapRequest.Select r) throws IOException {
         if (s.selected() != null) {
             s.select(null);
-            s.untagged("OK [CLOSED] Previous mailbox closed");
+            s.out().untagged(ResponseStatus.OK, "CLOSED", "Previous mailbox closed");
         }
         Optional<Mailbox> found = s.store().mailbox(s.account().id(), r.mailbox());
         if (found.isEmpty()) {
@@ -42,25 +44,24 @@ public final class SelectCommand {
         SelectedMailbox sel = SelectedMailbox.open(s.store(), s.watcher(), mb, r.readOnly());
         MailboxStatus status = s.store().status(mb.id());
         long uidNext = Math.max(status.mailbox().uidNext(), sel.lastUid() + 1);
-        s.untagged(sel.count() + " EXISTS");
+        ResponseWriter out = s.out();
+        out.count(sel.count(), "EXISTS");
         if (!s.rev2()) {
-            s.untagged("0 RECENT");
+            out.count(0, "RECENT");
             long unseen = s.store().firstUnseenUid(mb.id());
             int seq = unseen == 0 ? 0 : sel.seq(unseen);
             if (seq > 0) {
-                s.untagged("OK [UNSEEN " + seq + "] First unseen");
+                out.untagged(ResponseStatus.OK, "UNSEEN " + seq, "First unseen");
             }
         }
-        s.untagged("OK [UIDVALIDITY " + mb.uidValidity() + "] UIDs valid");
-        s.untagged("OK [UIDNEXT " + uidNext + "] Predicted next UID");
-        s.untagged("FLAGS " + FLAGS);
-        s.untagged("OK [PERMANENTFLAGS " + (r.readOnly() ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)")
-                + "] Flags permitted");
-        s.untagged("OK [HIGHESTMODSEQ " + sel.knownModSeq() + "] Highest");
+        out.untagged(ResponseStatus.OK, "UIDVALIDITY " + mb.uidValidity(), "UIDs valid");
+        out.untagged(ResponseStatus.OK, "UIDNEXT " + uidNext, "Predicted next UID");
+        out.start().atom("FLAGS").flags(FLAGS).end();
+        out.untagged(ResponseStatus.OK, "PERMANENTFLAGS " + (r.readOnly() ? "()" : PERMANENT_FLAGS), "Flags permitted");
+        out.untagged(ResponseStatus.OK, "HIGHESTMODSEQ " + sel.knownModSeq(), "Highest");
         if (s.rev2()) {
             List<Mailbox> all = s.store().mailboxes(s.account().id());
-            s.untagged("LIST (" + String.join(" ", MailboxAttributes.of(mb, all, false)) + ") \"/\" "
-                    + Wire.mailbox(s.wireName(mb.name())));
+            out.start().atom("LIST").flags(MailboxAttributes.of(mb, all, false)).string("/").mailbox(mb.name()).end();
         }
         s.select(sel);
         if (r.qresync() != null && r.qresync().uidValidity() == mb.uidValidity()) {

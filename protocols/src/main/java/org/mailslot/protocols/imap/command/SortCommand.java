@@ -5,7 +5,6 @@ import org.mailslot.protocols.imap.message.SortCriterion;
 import org.mailslot.protocols.imap.message.Sorter;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.parse.ImapRequest.SearchReturn;
-import org.mailslot.protocols.imap.session.Wire;
 
 import java.io.IOException;
 import java.util.List;
@@ -35,14 +34,7 @@ public final class SortCommand {
         }
         boolean modSeq = SearchMatches.hasModSeq(r.key()) && numbers.length > 0;
         if (r.returns() == null) {
-            StringBuilder sb = new StringBuilder("SORT");
-            for (long n : numbers) {
-                sb.append(' ').append(n);
-            }
-            if (modSeq) {
-                sb.append(" (MODSEQ ").append(found.highestModSeq()).append(')');
-            }
-            s.untagged(sb.toString());
+            SearchCommand.numbers(s, "SORT", numbers, modSeq ? found.highestModSeq() : -1);
             s.ok(r.tag(), null, "SORT completed");
             return;
         }
@@ -54,28 +46,7 @@ public final class SortCommand {
                 return;
             }
         }
-        StringBuilder sb = new StringBuilder("ESEARCH (TAG ").append(Wire.string(r.tag())).append(')');
-        if (r.uid()) {
-            sb.append(" UID");
-        }
-        if (numbers.length > 0) {
-            if (wanted.contains(SearchReturn.MIN)) {
-                sb.append(" MIN ").append(numbers[0]);
-            }
-            if (wanted.contains(SearchReturn.MAX)) {
-                sb.append(" MAX ").append(numbers[numbers.length - 1]);
-            }
-            if (wanted.contains(SearchReturn.ALL)) {
-                sb.append(" ALL ").append(Wire.numberSet(numbers));
-            }
-        }
-        if (wanted.contains(SearchReturn.COUNT)) {
-            sb.append(" COUNT ").append(numbers.length);
-        }
-        if (modSeq) {
-            sb.append(" MODSEQ ").append(found.highestModSeq());
-        }
-        s.untagged(sb.toString());
+        SearchCommand.esearch(s, r.tag(), r.uid(), wanted, numbers, modSeq ? found.highestModSeq() : -1);
         s.ok(r.tag(), null, "SORT completed");
     }
 

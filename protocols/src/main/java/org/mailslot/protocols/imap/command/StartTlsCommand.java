@@ -15,7 +15,8 @@ public final class StartTlsCommand {
                     "tls");
             return;
         }
-        s.connection().writeLine(r.tag() + " OK Begin TLS negotiation now");
+        s.out().ok(r.tag(), null, "Begin TLS negotiation now");
+        s.flush();
         s.connection().startTls();
     }
 }

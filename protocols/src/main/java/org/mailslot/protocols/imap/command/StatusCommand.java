@@ -2,8 +2,8 @@ package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.message.ObjectIds;
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.ResponseWriter;
 import org.mailslot.protocols.imap.parse.ImapRequest;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.Mailbox;
 import org.mailslot.store.MailboxStatus;
 import org.mailslot.store.MessageFlags;
@@ -22,35 +22,31 @@ public final class StatusCommand {
             s.no(r.tag(), "NONEXISTENT", "Mailbox does not exist", "not-found");
             return;
         }
-        s.untagged(line(s, found.get(), r.items()));
+        write(s, found.get(), r.items());
         s.ok(r.tag(), null, "STATUS completed");
     }
 
-    /** "STATUS name (items)" for one mailbox of the account; LIST-STATUS uses it too. */
-    static String line(ImapSession s, Mailbox mb, List<ImapRequest.StatusItem> items) {
+    /** "* STATUS name (items)" for one mailbox of the account; LIST-STATUS uses it too. */
+    static void write(ImapSession s, Mailbox mb, List<ImapRequest.StatusItem> items) throws IOException {
         MailboxStatus st = s.store().status(mb.id());
-        StringBuilder sb = new StringBuilder("STATUS ").append(Wire.mailbox(s.wireName(mb.name()))).append(" (");
-        boolean first = true;
+        ResponseWriter out = s.out();
+        out.start().atom("STATUS").mailbox(mb.name()).open();
         for (ImapRequest.StatusItem item : items) {
-            if (!first) {
-                sb.append(' ');
-            }
-            first = false;
-            sb.append(item.name()).append(' ');
+            out.atom(item.name());
             switch (item) {
-                case MESSAGES -> sb.append(st.messages());
-                case UIDNEXT -> sb.append(st.mailbox().uidNext());
-                case UIDVALIDITY -> sb.append(st.mailbox().uidValidity());
-                case UNSEEN -> sb.append(st.unseen());
-                case DELETED -> sb.append(deleted(s, mb));
-                case SIZE -> sb.append(st.sizeBytes());
-                case RECENT -> sb.append(0);
-                case HIGHESTMODSEQ -> sb.append(st.mailbox().highestModSeq());
-                case APPENDLIMIT -> sb.append(s.settings().maxLiteralSize());
-                case MAILBOXID -> sb.append('(').append(ObjectIds.mailboxId(mb)).append(')');
+                case MESSAGES -> out.number(st.messages());
+                case UIDNEXT -> out.number(st.mailbox().uidNext());
+                case UIDVALIDITY -> out.number(st.mailbox().uidValidity());
+                case UNSEEN -> out.number(st.unseen());
+                case DELETED -> out.number(deleted(s, mb));
+                case SIZE -> out.number(st.sizeBytes());
+                case RECENT -> out.number(0);
+                case HIGHESTMODSEQ -> out.number(st.mailbox().highestModSeq());
+                case APPENDLIMIT -> out.number(s.settings().maxLiteralSize());
+                case MAILBOXID -> out.open().atom(ObjectIds.mailboxId(mb)).close();
             }
         }
-        return sb.append(')').toString();
+        out.close().end();
     }
 
     private static long deleted(ImapSession s, Mailbox mb) {

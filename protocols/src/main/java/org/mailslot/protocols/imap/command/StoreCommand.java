@@ -1,9 +1,9 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.ImapSession;
+import org.mailslot.protocols.imap.response.SequenceSets;
 import org.mailslot.protocols.imap.parse.ImapRequest;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
-import org.mailslot.protocols.imap.session.Wire;
 import org.mailslot.store.FlagOp;
 import org.mailslot.store.MessageMeta;
 import org.mailslot.store.StoreFlagsResult;
@@ -65,18 +65,11 @@ public final class StoreCommand {
                 continue;
             }
             boolean changed = result.modSeq() != 0 && m.modSeq() == result.modSeq();
+            long uid = r.uid() || s.qresync() ? m.uid() : -1;
             if (!r.silent()) {
-                StringBuilder sb = new StringBuilder().append(seq).append(" FETCH (");
-                if (r.uid() || s.qresync()) {
-                    sb.append("UID ").append(m.uid()).append(' ');
-                }
-                sb.append("FLAGS ").append(Wire.flagList(m.flags()));
-                if (s.condStore()) {
-                    sb.append(" MODSEQ (").append(m.modSeq()).append(')');
-                }
-                s.untagged(sb.append(')').toString());
+                s.out().fetchFlags(seq, uid, m.flags(), s.condStore() ? m.modSeq() : -1);
             } else if (s.condStore() && changed) {
-                s.untagged(seq + " FETCH (" + (r.uid() || s.qresync() ? "UID " + m.uid() + " " : "") + "MODSEQ (" + m.modSeq() + "))");
+                s.out().fetchFlags(seq, uid, null, m.modSeq());
             }
             sel.told(m.uid(), m.flags(), m.modSeq());
         }
@@ -87,7 +80,7 @@ public final class StoreCommand {
             } else {
                 failed = result.failed().stream().mapToLong(u -> sel.seq(u)).filter(n -> n > 0).sorted().toArray();
             }
-            s.ok(r.tag(), "MODIFIED " + Wire.numberSet(failed), "Conditional STORE failed for some messages");
+            s.ok(r.tag(), "MODIFIED " + SequenceSets.compact(failed), "Conditional STORE failed for some messages");
             return;
         }
         s.ok(r.tag(), null, "STORE completed");

@@ -24,7 +24,11 @@ public final class ThreadCommand {
                 .thread(found.view(), found.sequences(), algorithm);
         List<MessageMeta> view = found.view();
         String data = r.uid() ? ThreadNode.toWire(threads, seq -> view.get(seq - 1).uid()) : ThreadNode.toWire(threads);
-        s.untagged(data.isEmpty() ? "THREAD" : "THREAD " + data);
+        s.out().start().atom("THREAD");
+        if (!data.isEmpty()) {
+            s.out().raw(data);
+        }
+        s.out().end();
         s.ok(r.tag(), null, "THREAD completed");
     }
 }

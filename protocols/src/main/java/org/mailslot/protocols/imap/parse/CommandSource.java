@@ -1,6 +1,5 @@
 package org.mailslot.protocols.imap.parse;
 
-import org.mailslot.core.net.Connection;
 import org.mailslot.core.net.Line;
 
 import java.io.IOException;
@@ -8,7 +7,7 @@ import java.io.OutputStream;
 
 /** Where {@link ImapReader} pulls a command from: lines with a length limit, exact byte counts for literals. */
 public interface CommandSource {
-    /** As {@link Connection#readLine(int)}: at most limit bytes, ending NONE when the limit came first; null at end of stream. */
+    /** As {@code Connection.readLine(int)}: at most limit bytes, ending NONE when the limit came first; null at end of stream. */
     Line readLine(int limit) throws IOException;
 
     /** Copies exactly n bytes to sink; {@link java.io.EOFException} when the stream ends first. */
@@ -16,25 +15,4 @@ public interface CommandSource {
 
     /** Called before a synchronizing literal of {@code size} octets is read: send "+ ..." and flush. */
     void continuation(long size) throws IOException;
-
-    /** A source over a live connection; the continuation is "+ Ready". */
-    static CommandSource over(Connection connection) {
-        return new CommandSource() {
-            @Override
-            public Line readLine(int limit) throws IOException {
-                return connection.readLine(limit);
-            }
-
-            @Override
-            public void readExact(long n, OutputStream sink) throws IOException {
-                connection.readExact(n, sink);
-            }
-
-            @Override
-            public void continuation(long size) throws IOException {
-                connection.writeLine("+ Ready for literal data");
-                connection.flush();
-            }
-        };
-    }
 }

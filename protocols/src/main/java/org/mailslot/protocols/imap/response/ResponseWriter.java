@@ -90,7 +90,8 @@ public final class ResponseWriter {
     }
 
     /**
-     * "* ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [COUNT n] [ALL set] [MODSEQ n]" (RFC 4731). Negative numbers and a
+     * "* ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [ALL set] [COUNT n] [MODSEQ n]" (RFC 4731; ESORT of RFC 5267
+     * passes {@code all} in sort order, and only ascending runs are joined). Negative numbers and a
      * null or empty {@code all} are left out; tag null leaves out the correlator.
      */
     public void esearch(String tag, boolean uid, long min, long max, long count, long[] all, long modSeq) throws IOException {
@@ -99,10 +100,35 @@ public final class ResponseWriter {
         if (uid) atom("UID");
         if (min >= 0) atom("MIN").number(min);
         if (max >= 0) atom("MAX").number(max);
-        if (count >= 0) atom("COUNT").number(count);
         if (all != null && all.length > 0) atom("ALL").raw(SequenceSets.compact(all));
+        if (count >= 0) atom("COUNT").number(count);
         if (modSeq >= 0) atom("MODSEQ").number(modSeq);
         end();
+    }
+
+    /**
+     * "* n FETCH ([UID u] [FLAGS (...)] [MODSEQ (m)])", the flag update of STORE, of QRESYNC resync and of the
+     * unsolicited changes: a negative uid or modSeq and null flags are left out.
+     */
+    public void fetchFlags(long sequence, long uid, Collection<String> flags, long modSeq) throws IOException {
+        beginFetch(sequence);
+        if (uid >= 0) item("UID").number(uid);
+        if (flags != null) item("FLAGS").flags(flags);
+        if (modSeq >= 0) item("MODSEQ").open().number(modSeq).close();
+        endFetch();
+    }
+
+    /** "* n name" (EXISTS, EXPUNGE, RECENT). */
+    public void count(long n, String name) throws IOException {
+        start().number(n).atom(name).end();
+    }
+
+    /** "* VANISHED [(EARLIER)] uids" (RFC 7162 3.2.10); nothing for no uids. */
+    public void vanished(boolean earlier, long[] uids) throws IOException {
+        if (uids.length == 0) return;
+        start().atom("VANISHED");
+        if (earlier) open().atom("EARLIER").close();
+        sequenceSet(uids).end();
     }
 
     /** "* n FETCH (" — then items (e.g. {@code item("UID").number(7)}), then {@link #endFetch()}. */
@@ -162,6 +188,16 @@ public final class ResponseWriter {
         return this;
     }
 
+    /**
+     * Response data the store built when it indexed the message (ENVELOPE, BODY, BODYSTRUCTURE), written as UTF-8
+     * as it is: its strings were encoded there, byte counts of literals included.
+     */
+    public ResponseWriter prebuilt(String data) throws IOException {
+        space();
+        put(data.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
     public ResponseWriter number(long n) throws IOException {
         space();
         if (n >= 0 && n < 10) {
@@ -202,8 +238,12 @@ public final class ResponseWriter {
         return string(s);
     }
 
-    /** A mailbox name, modified UTF-7 unless in UTF-8 mode, always quoted (or a literal if it cannot be). */
+    /**
+     * A mailbox name, modified UTF-7 unless in UTF-8 mode: INBOX as an atom, any other name quoted (or a literal if
+     * it cannot be), which is what clients cope with best.
+     */
     public ResponseWriter mailbox(String name) throws IOException {
+        if (name.equals("INBOX")) return atom(name);
         String wire = utf8 ? name : MailboxNameCodec.encode(name);
         return string(wire);
     }
@@ -240,6 +280,24 @@ public final class ResponseWriter {
             left -= n;
         }
         sep = true;
+        return this;
+    }
+
+    /**
+     * A literal of message bytes as stored, unaltered ({@code {n}}, or {@code ~{n}} when {@code binary}): FETCH
+     * sends a body as it was received, NUL bytes included, so its octet count matches RFC822.SIZE.
+     */
+    public ResponseWriter literal(byte[] data, int off, int count, boolean binary) throws IOException {
+        space();
+        ascii((binary ? "~{" : "{") + count + "}");
+        put(CRLF);
+        if (count > buf.length - len) {
+            drain();
+            out.write(data, off, count);
+        } else {
+            System.arraycopy(data, off, buf, len, count);
+            len += count;
+        }
         return this;
     }
 

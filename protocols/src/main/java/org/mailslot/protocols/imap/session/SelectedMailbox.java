@@ -187,14 +187,13 @@ public final class SelectedMailbox {
     }
 
     /**
-     * Brings the view up to date and returns the untagged responses for the client, without the leading "* ", in
-     * the order to send them.
+     * Brings the view up to date and returns the untagged responses for the client in the order to send them.
      *
      * @param allowExpunge whether expunges may be announced now (false while answering FETCH, STORE, SEARCH)
      * @throws StoreException with {@link StoreException.Reason#NOT_FOUND} when the mailbox was deleted
      */
-    public List<String> refresh(boolean allowExpunge) {
-        List<String> out = new ArrayList<>();
+    public List<ViewUpdate> refresh(boolean allowExpunge) {
+        List<ViewUpdate> out = new ArrayList<>();
         if (dirty || watch.highestModSeq(mailboxId) > knownModSeq) {
             dirty = false;
             catchUp(out);
@@ -205,7 +204,7 @@ public final class SelectedMailbox {
         return out;
     }
 
-    private void catchUp(List<String> out) {
+    private void catchUp(List<ViewUpdate> out) {
         long highest = store.status(mailboxId).mailbox().highestModSeq();
         if (highest <= knownModSeq) {
             return;
@@ -229,7 +228,7 @@ public final class SelectedMailbox {
                 if (flagsChanged || (condStore && modSeqs[seq - 1] != m.modSeq())) {
                     flags[seq - 1] = m.flags();
                     modSeqs[seq - 1] = m.modSeq();
-                    out.add(fetchFlags(seq, m.uid(), m.flags(), m.modSeq()));
+                    out.add(new ViewUpdate.Flags(seq, qresync ? m.uid() : -1, m.flags(), condStore ? m.modSeq() : -1));
                 }
             } else if (m.uid() > lastUid()) {
                 add(m.uid(), m.modSeq(), m.flags());
@@ -237,27 +236,14 @@ public final class SelectedMailbox {
             // else: a uid below the last one that the view lacks was expunged before the client heard of it
         }
         if (size > before) {
-            out.add(size + " EXISTS");
+            out.add(new ViewUpdate.Exists(size));
         }
         knownModSeq = highest;
     }
 
-    /** "n FETCH (FLAGS (...) [UID u] [MODSEQ (m)])" as unsolicited updates are sent. */
-    public String fetchFlags(int seq, long uid, Set<String> messageFlags, long modSeq) {
-        StringBuilder sb = new StringBuilder().append(seq).append(" FETCH (");
+    private void announceExpunges(List<ViewUpdate> out) {
         if (qresync) {
-            sb.append("UID ").append(uid).append(' ');
-        }
-        sb.append("FLAGS ").append(Wire.flagList(messageFlags));
-        if (condStore) {
-            sb.append(" MODSEQ (").append(modSeq).append(')');
-        }
-        return sb.append(')').toString();
-    }
-
-    private void announceExpunges(List<String> out) {
-        if (qresync) {
-            out.add("VANISHED " + Wire.numberSet(pendingExpunge));
+            out.add(new ViewUpdate.Vanished(pendingExpunge.stream().mapToLong(Long::longValue).toArray()));
             for (long uid : pendingExpunge) {
                 remove(seq(uid));
             }
@@ -265,7 +251,7 @@ public final class SelectedMailbox {
             // highest first, so each number is still the one the client has for the message
             for (long uid : pendingExpunge.descendingSet()) {
                 int seq = seq(uid);
-                out.add(seq + " EXPUNGE");
+                out.add(new ViewUpdate.Expunge(seq));
                 remove(seq);
             }
         }

@@ -60,7 +60,7 @@ class ResponseWriterTest {
         w.beginFetch(3).item("BINARY[1]").literal8(new byte[]{0, 1}).endFetch();
         assertThat(written()).isEqualTo("* LIST (\\HasNoChildren) \"/\" \"Entw&APw-rfe\"\r\n"
                 + "* 12 FETCH (FLAGS (\\Seen $Fwd) UID 7 BODY[] {3}\r\na\"b X NIL Y \"q\\\"\\\\\")\r\n"
-                + "* ESEARCH (TAG \"t\") UID MIN 1 MAX 9 COUNT 4 ALL 1:3,9\r\n"
+                + "* ESEARCH (TAG \"t\") UID MIN 1 MAX 9 ALL 1:3,9 COUNT 4\r\n"
                 + "* SEARCH 1:3,5,7:8\r\n"
                 + "* INBOX \"a b\" \"\"\r\n"
                 + "* 3 FETCH (BINARY[1] ~{2}\r\n\0\u0001)\r\n");
@@ -104,6 +104,45 @@ class ResponseWriterTest {
             assertThat(login.user()).isEqualTo(expected);
             assertThat(login.password()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void sessionResponses() throws IOException {
+        w.fetchFlags(4, 17, List.of("\\Seen", "$Label1"), 9);
+        w.fetchFlags(5, -1, List.of(), -1);
+        w.fetchFlags(6, 18, null, 10);
+        w.count(3, "EXISTS");
+        w.vanished(true, new long[]{1, 2, 3, 7});
+        w.vanished(false, new long[]{4});
+        w.vanished(false, new long[0]);
+        w.start().atom("LIST").flags(List.of("\\HasNoChildren")).string("/").mailbox("INBOX").end();
+        w.untagged(ResponseStatus.OK, "COPYUID 5 1:2 7:8", "Moved");
+        w.continuation("");
+        assertThat(written()).isEqualTo("* 4 FETCH (UID 17 FLAGS (\\Seen $Label1) MODSEQ (9))\r\n"
+                + "* 5 FETCH (FLAGS ())\r\n"
+                + "* 6 FETCH (UID 18 MODSEQ (10))\r\n"
+                + "* 3 EXISTS\r\n"
+                + "* VANISHED (EARLIER) 1:3,7\r\n"
+                + "* VANISHED 4\r\n"
+                + "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+                + "* OK [COPYUID 5 1:2 7:8] Moved\r\n"
+                + "+ \r\n");
+    }
+
+    /** Message bytes go out as stored: NUL kept and counted (BODY[]), literal8 when asked; prebuilt data as UTF-8. */
+    @Test
+    void messageLiterals() throws IOException {
+        byte[] body = "xa\0b\r\ny".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] big = new byte[20_000];
+        java.util.Arrays.fill(big, (byte) 'z');
+        w.beginFetch(1).item("BODY[]").literal(body, 1, 5, false).item("BINARY[]").literal(body, 1, 2, true)
+                .item("ENVELOPE").prebuilt("(\"\u00E9\" NIL)").endFetch();
+        w.beginFetch(2).item("BODY[]").literal(big, 0, big.length, false).endFetch();
+        w.beginFetch(3).item("BODY[]").literal(new java.io.ByteArrayInputStream(body), 3, false).item("UID").number(1)
+                .endFetch();
+        assertThat(written()).isEqualTo("* 1 FETCH (BODY[] {5}\r\na\0b\r\n BINARY[] ~{2}\r\na\0 ENVELOPE (\"\u00E9\" NIL))\r\n"
+                + "* 2 FETCH (BODY[] {20000}\r\n" + "z".repeat(20_000) + ")\r\n"
+                + "* 3 FETCH (BODY[] {3}\r\nxa\0 UID 1)\r\n");
     }
 
     /** Mailbox names written in a rev1 session parse back to the same Unicode name in a rev1 session, and in rev2. */
