@@ -1,4 +1,4 @@
-# Shared by lmtp-smtp.sh and pop3-retr.sh: build mailslot, start one mailslot node and one Dovecot
+# Shared by lmtp-smtp.sh, pop3-retr.sh and imap-load.sh: build mailslot, start one mailslot node and one Dovecot
 # instance (own config, own ports on 127.0.0.1, own data under $WORK), create accounts on both, count
 # deliveries, stop everything on exit. Sourced, not run.
 
@@ -11,6 +11,11 @@ ROOT="$(cd "$BENCH/.." && pwd)"
 : "${BENCH_TIMEOUT:=1200}"                       # seconds any single load command may take
 : "${MS_LMTP_PORT:=3424}" "${MS_SMTP_PORT:=3525}" "${MS_POP3_PORT:=3110}"
 : "${DC_LMTP_PORT:=4424}" "${DC_POP3_PORT:=4110}"
+: "${MS_IMAP_PORT:=3143}" "${DC_IMAP_PORT:=4143}"
+: "${DC_PROTOCOLS:=lmtp pop3}"                   # imap-load.sh adds imap (needs dovecot-imapd)
+# MS_IMAP_CONFIG: extra "  key: value" lines for the imap section of the mailslot config
+# MS_EXTRA_CONFIG: YAML sections appended to the mailslot config (sections not already in it)
+# DC_EXTRA_CONF: lines appended to the Dovecot config (e.g. service blocks)
 : "${DC_FORMAT:=maildir}"                        # Dovecot mailbox format: maildir (default), sdbox or mdbox
 : "${BENCH_PASSWORD:=bench-secret}"
 # MS_JAVA_OPTS: extra JVM options for the mailslot node, e.g. -XX:StartFlightRecording=filename=/tmp/ms.jfr,settings=profile
@@ -109,8 +114,12 @@ lmtp:
   listen: 127.0.0.1:$MS_LMTP_PORT
 pop3:
   listen: 127.0.0.1:$MS_POP3_PORT
+imap:
+  listen: 127.0.0.1:$MS_IMAP_PORT
+${MS_IMAP_CONFIG:-}
 metrics:
   listen: ""
+${MS_EXTRA_CONFIG:-}
 EOF
   # shellcheck disable=SC2086 # MS_JAVA_OPTS is a list of options, e.g. a JFR recording for profiling
   java --enable-native-access=ALL-UNNAMED ${MS_JAVA_OPTS:-} -jar "$JAR" run --config "$MS_DIR/mailslot.yaml" --status-file "$MS_DIR/status.json" > "$MS_DIR/node.log" 2>&1 &
@@ -166,7 +175,7 @@ base_dir = $DC_DIR/run
 state_dir = $DC_DIR/state
 instance_name = mailslot-bench
 log_path = $DC_DIR/dovecot.log
-protocols = lmtp pop3
+protocols = $DC_PROTOCOLS
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -197,6 +206,16 @@ service pop3-login {
     port = 0
   }
 }
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $DC_IMAP_PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+${DC_EXTRA_CONF:-}
 EOF
   dovecot -F -c "$DC_DIR/dovecot.conf" > "$DC_DIR/master.out" 2>&1 &
   DC_PID=$!
@@ -204,6 +223,15 @@ EOF
   wait_port "$DC_LMTP_PORT" 30 && wait_port "$DC_POP3_PORT" 30 \
     || { cat "$DC_DIR/master.out" "$DC_DIR/dovecot.log" >&2 2>/dev/null; die "Dovecot did not start"; }
   log "Dovecot running, pid $DC_PID, mail $DC_DIR/mail ($DC_FORMAT)"
+}
+
+# Stops the Dovecot instance start_dovecot started (its mail stays), e.g. to start it again with DC_EXTRA_CONF.
+stop_dovecot() {
+  local i
+  kill -TERM "$DC_PID" 2>/dev/null || true
+  for i in $(seq 50); do kill -0 "$DC_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$DC_PID" 2>/dev/null || true
+  for i in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$DC_LMTP_PORT") 2>/dev/null || break; sleep 0.2; done
 }
 
 dc_add_account() { # local-part
