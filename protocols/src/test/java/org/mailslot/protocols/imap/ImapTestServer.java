@@ -43,13 +43,17 @@ public final class ImapTestServer implements AutoCloseable {
     private final LineServer implicit;
 
     public ImapTestServer(Path dir, PlaintextAuth plaintext, ImapSettings settings) throws IOException {
+        this(dir, plaintext, settings, StoreSettings.defaults());
+    }
+
+    public ImapTestServer(Path dir, PlaintextAuth plaintext, ImapSettings settings, StoreSettings store) throws IOException {
         this.dir = dir;
         this.directory = Directory.open(new DirectorySettings("jdbc:sqlite:" + dir.resolve("directory.db"), null, null,
                 2, 1024, 1, 1, "+"));
         directory.registerNode("node1", "127.0.0.1");
         directory.ensureSlots("node1", 2);
         directory.addDomain("example.com");
-        this.stores = SlotStores.open(dir.resolve("data"), StoreSettings.defaults());
+        this.stores = SlotStores.open(dir.resolve("data"), store);
         this.tls = TlsContext.selfSigned(dir.resolve("tls"), "localhost");
         AuthThrottle throttle = new AuthThrottle(Duration.ofMillis(20), Duration.ofMillis(100), Clock.systemUTC());
         ProtocolContext ctx = new ProtocolContext("mail.example.com", directory, account -> stores.slot(account.slotId()),

@@ -4,7 +4,6 @@ import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.message.BinaryResult;
 import org.mailslot.protocols.imap.message.FetchRenderer;
 import org.mailslot.protocols.imap.message.ObjectIds;
-import org.mailslot.protocols.imap.message.PartMap;
 import org.mailslot.protocols.imap.message.Slice;
 import org.mailslot.protocols.imap.parse.FetchAttribute;
 import org.mailslot.protocols.imap.parse.ImapRequest;
@@ -16,7 +15,6 @@ import org.mailslot.store.FlagOp;
 import org.mailslot.store.MessageMeta;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -66,8 +64,6 @@ public final class FetchCommand {
         if (setsSeen) {
             markSeen(s, uids, metas);
         }
-        boolean needsBody = attrs.stream().anyMatch(a -> a instanceof FetchAttribute.BodySection
-                || a instanceof FetchAttribute.Binary || a instanceof FetchAttribute.BinarySize);
         if (r.vanished() && !(r.set().saved() && s.savedSearch().length == 0)) {
             // RFC 7162 3.2.6: the expunged messages of the set come first, as one VANISHED (EARLIER)
             SequenceSet within = r.set().saved() ? SequenceSet.of(s.savedSearch()) : r.set();
@@ -88,15 +84,15 @@ public final class FetchCommand {
                 continue;
             }
             int seq = sel.seq(uid);
-            PartMap map = needsBody ? renderer.map(body(s, m)) : null;
+            FetchBody body = new FetchBody(s.store(), m, renderer);
             // decoded parts first: a part that cannot be decoded ends the command before its line starts
             BinaryResult[] binaries = new BinaryResult[attrs.size()];
             for (int i = 0; i < attrs.size() && unknownCte == null; i++) {
                 FetchAttribute a = attrs.get(i);
-                if (a instanceof FetchAttribute.Binary b) {
-                    binaries[i] = renderer.binary(map, b.part(), b.partial());
-                } else if (a instanceof FetchAttribute.BinarySize b) {
-                    binaries[i] = renderer.binary(map, b.part(), null);
+                if (a instanceof FetchAttribute.Binary b && !b.part().isEmpty()) {
+                    binaries[i] = body.decoded(b.part(), b.partial());
+                } else if (a instanceof FetchAttribute.BinarySize b && !b.part().isEmpty()) {
+                    binaries[i] = body.decoded(b.part(), null);
                 }
                 if (binaries[i] instanceof BinaryResult.UnknownEncoding u) {
                     unknownCte = u.encoding();
@@ -122,18 +118,19 @@ public final class FetchCommand {
                     case FetchAttribute.ModSeq q -> out.item("MODSEQ").open().number(m.modSeq()).close();
                     case FetchAttribute.EmailId e -> out.item("EMAILID").open().atom(ObjectIds.emailId(m.emailId())).close();
                     case FetchAttribute.ThreadId t -> out.item("THREADID").nil();
-                    case FetchAttribute.BodySection b -> {
-                        Slice slice = renderer.section(map, b.section(), b.partial());
-                        out.item(sectionName(b));
-                        out.literal(slice.array(), slice.offset(), slice.length(), false);
-                    }
+                    case FetchAttribute.BodySection b -> body.section(out.item(sectionName(b)), b);
                     case FetchAttribute.Binary b -> {
-                        Slice slice = binaries[i] instanceof BinaryResult.Decoded d ? d.bytes() : Slice.EMPTY;
                         out.item("BINARY[" + part(b.part()) + "]" + partialName(b.partial()));
-                        out.literal(slice.array(), slice.offset(), slice.length(), hasNul(slice));
+                        if (b.part().isEmpty()) {
+                            body.binaryWhole(out, b.partial());
+                        } else {
+                            Slice slice = binaries[i] instanceof BinaryResult.Decoded d ? d.bytes() : Slice.EMPTY;
+                            out.literal(slice.array(), slice.offset(), slice.length(), hasNul(slice));
+                        }
                     }
                     case FetchAttribute.BinarySize b -> {
-                        long size = binaries[i] instanceof BinaryResult.Decoded d ? d.bytes().length() : 0;
+                        long size = b.part().isEmpty() ? m.size()
+                                : binaries[i] instanceof BinaryResult.Decoded d ? d.bytes().length() : 0;
                         out.item("BINARY.SIZE[" + part(b.part()) + "]").number(size);
                     }
                 }
@@ -178,12 +175,6 @@ public final class FetchCommand {
             metas.put(m.uid(), m);
         }
         sel.changedHere();
-    }
-
-    private static byte[] body(ImapSession s, MessageMeta m) throws IOException {
-        try (InputStream in = s.store().openBody(m.blobHash())) {
-            return in.readAllBytes();
-        }
     }
 
     private static String part(List<Integer> part) {

@@ -59,7 +59,7 @@ public final class PartMap {
         return new PartMap(raw, new Builder(raw, maxNesting).entity(0, raw.length, 0, false));
     }
 
-    byte[] raw() {
+    public byte[] raw() {
         return raw;
     }
 
@@ -68,6 +68,11 @@ public final class PartMap {
     }
 
     /** The message size in octets. */
+    /** Where the message's own body starts (after its header and the blank line, if any). */
+    public int bodyStart() {
+        return root.bodyStart();
+    }
+
     public int size() {
         return raw.length;
     }
