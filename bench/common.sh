@@ -206,15 +206,7 @@ service pop3-login {
     port = 0
   }
 }
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $DC_IMAP_PORT
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
+$(case " $DC_PROTOCOLS " in *" imap "*) printf 'service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = %s\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}\n' "$DC_IMAP_PORT" ;; esac)
 ${DC_EXTRA_CONF:-}
 EOF
   dovecot -F -c "$DC_DIR/dovecot.conf" > "$DC_DIR/master.out" 2>&1 &
