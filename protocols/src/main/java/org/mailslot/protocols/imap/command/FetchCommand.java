@@ -29,6 +29,9 @@ import java.util.Set;
  * A non-PEEK body fetch sets \Seen first (in one store call for the whole set) so that the same response can carry
  * the new FLAGS. A message that another session expunged but whose EXPUNGE this client has not been told yet is
  * left out, and the tagged answer is {@code NO [EXPUNGEISSUED]} (as Dovecot does): its body may already be gone.
+ * Bodies are read per message only as far as the sections need ({@link FetchBody}): whole-message ranges stream
+ * from the blob. A BINARY part that cannot be decoded is found before its message's line starts, so the line is
+ * never half written.
  */
 public final class FetchCommand {
     static final DateTimeFormatter INTERNALDATE = DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH)
