@@ -21,11 +21,8 @@ public final class CopyCommand {
 
     public static void run(ImapSession s, ImapRequest.Copy r) throws IOException {
         SelectedMailbox sel = s.selected();
-        long[] uids;
-        try {
-            uids = MessageSets.resolve(s, r.set(), r.uid());
-        } catch (MessageSets.InvalidSet e) {
-            s.bad(r.tag(), e.getMessage());
+        long[] uids = MessageSets.resolveOrBad(s, r.tag(), r.set(), r.uid());
+        if (uids == null) {
             return;
         }
         Optional<Mailbox> target = target(s, r.tag(), r.mailbox());

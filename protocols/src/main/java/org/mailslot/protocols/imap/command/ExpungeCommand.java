@@ -18,8 +18,7 @@ public final class ExpungeCommand {
 
     public static void run(ImapSession s, ImapRequest.Expunge r) throws IOException {
         SelectedMailbox sel = s.selected();
-        if (sel.readOnly()) {
-            s.no(r.tag(), "READ-ONLY", "The mailbox is read-only (EXAMINE)", "read-only");
+        if (!MessageSets.writable(s, r.tag())) {
             return;
         }
         if (r.uidSet() != null && r.uidSet().saved()) {

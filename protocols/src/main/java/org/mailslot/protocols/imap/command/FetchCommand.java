@@ -41,11 +41,8 @@ public final class FetchCommand {
 
     public static void run(ImapSession s, ImapRequest.Fetch r) throws IOException {
         SelectedMailbox sel = s.selected();
-        long[] uids;
-        try {
-            uids = MessageSets.resolve(s, r.set(), r.uid());
-        } catch (MessageSets.InvalidSet e) {
-            s.bad(r.tag(), e.getMessage());
+        long[] uids = MessageSets.resolveOrBad(s, r.tag(), r.set(), r.uid());
+        if (uids == null) {
             return;
         }
         if (r.vanished() && !s.qresync()) {

@@ -60,6 +60,25 @@ final class MessageSets {
         return uids;
     }
 
+    /** {@link #resolve}, answering BAD for an invalid set: null then, and the command ends. */
+    static long[] resolveOrBad(ImapSession s, String tag, SequenceSet set, boolean uid) throws java.io.IOException {
+        try {
+            return resolve(s, set, uid);
+        } catch (InvalidSet e) {
+            s.bad(tag, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Whether the selected mailbox may be changed; answers NO [READ-ONLY] when it was opened with EXAMINE. */
+    static boolean writable(ImapSession s, String tag) throws java.io.IOException {
+        if (s.selected().readOnly()) {
+            s.no(tag, "READ-ONLY", "The mailbox is read-only (EXAMINE)", "read-only");
+            return false;
+        }
+        return true;
+    }
+
     /** The visible messages among {@code uids}, by uid; expunged ones are absent. */
     static Map<Long, MessageMeta> load(ImapSession s, long[] uids) {
         long mailboxId = s.selected().mailboxId();

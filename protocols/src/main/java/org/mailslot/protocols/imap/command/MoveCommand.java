@@ -22,15 +22,11 @@ public final class MoveCommand {
 
     public static void run(ImapSession s, ImapRequest.Move r) throws IOException {
         SelectedMailbox sel = s.selected();
-        long[] uids;
-        try {
-            uids = MessageSets.resolve(s, r.set(), r.uid());
-        } catch (MessageSets.InvalidSet e) {
-            s.bad(r.tag(), e.getMessage());
+        long[] uids = MessageSets.resolveOrBad(s, r.tag(), r.set(), r.uid());
+        if (uids == null) {
             return;
         }
-        if (sel.readOnly()) {
-            s.no(r.tag(), "READ-ONLY", "The mailbox is read-only (EXAMINE)", "read-only");
+        if (!MessageSets.writable(s, r.tag())) {
             return;
         }
         Optional<Mailbox> target = CopyCommand.target(s, r.tag(), r.mailbox());
