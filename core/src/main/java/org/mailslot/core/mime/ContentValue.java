@@ -8,11 +8,11 @@ import java.util.Locale;
  * A lenient parse of a {@code Content-Type} or {@code Content-Disposition} value: a leading token and
  * {@code ; name=value} parameters in the order they appear (names lower-cased, values unquoted, raw).
  */
-record ContentValue(String token, List<Param> params) {
+public record ContentValue(String token, List<Param> params) {
 
-    record Param(String name, String value) {}
+    public record Param(String name, String value) {}
 
-    static ContentValue parse(String value) {
+    public static ContentValue parse(String value) {
         if (value == null) {
             return new ContentValue("", List.of());
         }
@@ -77,7 +77,8 @@ record ContentValue(String token, List<Param> params) {
         return new ContentValue(token.toString().toLowerCase(Locale.ROOT), List.copyOf(params));
     }
 
-    String param(String name) {
+    /** The first parameter of that (lower-case) name, or null. */
+    public String param(String name) {
         for (Param p : params) {
             if (p.name.equals(name)) {
                 return p.value;

@@ -1,6 +1,6 @@
 package org.mailslot.protocols.imap.message;
 
-import java.util.Locale;
+import org.mailslot.core.mime.ContentValue;
 
 /**
  * The parts of a Content-Type value that structure depends on: type, subtype (lower-case), boundary and charset.
@@ -21,89 +21,12 @@ record ContentType(String type, String subtype, String boundary, String charset)
         if (value == null) {
             return fallback;
         }
-        int n = value.length();
-        int i = 0;
-        StringBuilder token = new StringBuilder();
-        while (i < n && value.charAt(i) != ';') {
-            char c = value.charAt(i++);
-            if (c == '(') {
-                i = skipComment(value, i);
-            } else if (!Character.isWhitespace(c) && c != '"') {
-                token.append(c);
-            }
-        }
-        String t = token.toString().toLowerCase(Locale.ROOT);
+        ContentValue parsed = ContentValue.parse(value); // the indexer's own reading, so part numbers agree
+        String t = parsed.token();
         int slash = t.indexOf('/');
         if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0) {
             return fallback;
         }
-        String boundary = null;
-        String charset = null;
-        while (i < n) {
-            i++; // ';'
-            StringBuilder name = new StringBuilder();
-            while (i < n && value.charAt(i) != '=' && value.charAt(i) != ';') {
-                char c = value.charAt(i++);
-                if (c == '(') {
-                    i = skipComment(value, i);
-                } else if (!Character.isWhitespace(c)) {
-                    name.append(c);
-                }
-            }
-            if (i >= n || value.charAt(i) == ';') {
-                continue;
-            }
-            i++; // '='
-            while (i < n && Character.isWhitespace(value.charAt(i))) {
-                i++;
-            }
-            StringBuilder val = new StringBuilder();
-            if (i < n && value.charAt(i) == '"') {
-                i++;
-                while (i < n && value.charAt(i) != '"') {
-                    char c = value.charAt(i++);
-                    if (c == '\\' && i < n) {
-                        c = value.charAt(i++);
-                    }
-                    val.append(c);
-                }
-                i++;
-                while (i < n && value.charAt(i) != ';') {
-                    i++;
-                }
-            } else {
-                while (i < n && value.charAt(i) != ';') {
-                    char c = value.charAt(i++);
-                    if (c == '(') {
-                        i = skipComment(value, i);
-                    } else {
-                        val.append(c);
-                    }
-                }
-            }
-            String key = name.toString().toLowerCase(Locale.ROOT);
-            String v = val.toString().strip();
-            if (key.equals("boundary") && boundary == null) {
-                boundary = v;
-            } else if (key.equals("charset") && charset == null) {
-                charset = v;
-            }
-        }
-        return new ContentType(t.substring(0, slash), t.substring(slash + 1), boundary, charset);
-    }
-
-    private static int skipComment(String s, int i) {
-        int depth = 1;
-        while (i < s.length() && depth > 0) {
-            char c = s.charAt(i++);
-            if (c == '\\') {
-                i++;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-            }
-        }
-        return Math.min(i, s.length());
+        return new ContentType(t.substring(0, slash), t.substring(slash + 1), parsed.param("boundary"), parsed.param("charset"));
     }
 }
