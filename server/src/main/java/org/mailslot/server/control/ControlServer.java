@@ -73,7 +73,7 @@ public final class ControlServer implements AutoCloseable {
     private void serve(SocketChannel channel) {
         try (channel; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
              OutputStream out = Channels.newOutputStream(channel)) {
-            String line = in.readLine();
+            String line = readBoundedLine(in);
             ControlResponse response;
             if (line == null || line.length() > MAX_REQUEST) {
                 response = new ControlResponse(null, "request missing or too long", "INVALID");
@@ -84,6 +84,19 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             log.debug("control client went away: {}", e.getMessage());
         }
+    }
+
+    /** One line of at most MAX_REQUEST + 1 characters: enough to tell that a request is too long, never more. */
+    private static String readBoundedLine(BufferedReader in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (sb.length() > MAX_REQUEST) {
+                return sb.toString();
+            }
+            sb.append((char) c);
+        }
+        return c == -1 && sb.isEmpty() ? null : sb.toString();
     }
 
     private ControlResponse handle(String line) {
