@@ -164,6 +164,16 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public List<MessageMeta> messages(long mailboxId, long fromUid, long toUid) {
+        return delegate.messages(mailboxId, fromUid, toUid);
+    }
+
+    @Override
+    public List<MessageMeta> summaries(long mailboxId) {
+        return delegate.summaries(mailboxId);
+    }
+
+    @Override
     public Optional<MessageMeta> message(long mailboxId, long uid) {
         return delegate.message(mailboxId, uid);
     }

@@ -106,6 +106,15 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
 
     List<MessageMeta> messages(long mailboxId);
 
+    /** The visible messages with {@code fromUid <= uid <= toUid}, ascending uid (a FETCH of a range). */
+    List<MessageMeta> messages(long mailboxId, long fromUid, long toUid);
+
+    /**
+     * The visible messages, ascending uid, without their cached IMAP strings (envelope, body and bodyStructure are
+     * null): what SEARCH, SORT and THREAD need, at a fraction of the cost of {@link #messages}.
+     */
+    List<MessageMeta> summaries(long mailboxId);
+
     Optional<MessageMeta> message(long mailboxId, long uid);
 
     /** uid, modseq and flags of every visible message, ascending uid: what SELECT needs, without IMAP strings. */

@@ -15,6 +15,9 @@ final class Sql {
             "id, account_id, name, special_use, uid_validity, uid_next, highest_modseq, subscribed";
     static final String MESSAGE_COLUMNS = "mailbox_id, uid, modseq, flags, internal_date, size, blob_hash,"
             + " envelope, body, body_structure, email_id";
+    /** The same row shape without the cached IMAP strings, which are most of a row's bytes. */
+    static final String SUMMARY_COLUMNS = "mailbox_id, uid, modseq, flags, internal_date, size, blob_hash,"
+            + " NULL, NULL, NULL, email_id";
 
     private Sql() {}
 
@@ -68,8 +71,12 @@ final class Sql {
     }
 
     static List<MessageMeta> messages(Connection c, String where, Object... args) throws SQLException {
+        return messages(c, MESSAGE_COLUMNS, where, args);
+    }
+
+    static List<MessageMeta> messages(Connection c, String columns, String where, Object... args) throws SQLException {
         List<MessageMeta> out = new ArrayList<>();
-        try (PreparedStatement st = prepare(c, "SELECT " + MESSAGE_COLUMNS + " FROM message WHERE " + where, args);
+        try (PreparedStatement st = prepare(c, "SELECT " + columns + " FROM message WHERE " + where, args);
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 out.add(message(rs));

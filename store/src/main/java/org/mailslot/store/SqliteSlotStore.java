@@ -463,6 +463,23 @@ final class SqliteSlotStore implements SlotStore {
     }
 
     @Override
+    public List<MessageMeta> messages(long mailboxId, long fromUid, long toUid) {
+        return reads.read(c -> {
+            Sql.requireMailbox(c, mailboxId);
+            return Sql.messages(c, "mailbox_id = ? AND state = 0 AND uid BETWEEN ? AND ? ORDER BY uid", mailboxId,
+                    fromUid, toUid);
+        });
+    }
+
+    @Override
+    public List<MessageMeta> summaries(long mailboxId) {
+        return reads.read(c -> {
+            Sql.requireMailbox(c, mailboxId);
+            return Sql.messages(c, Sql.SUMMARY_COLUMNS, "mailbox_id = ? AND state = 0 ORDER BY uid", mailboxId);
+        });
+    }
+
+    @Override
     public Optional<MessageMeta> message(long mailboxId, long uid) {
         return reads.read(c -> Sql.messages(c, "mailbox_id = ? AND uid = ? AND state = 0", mailboxId, uid)
                 .stream().findFirst());

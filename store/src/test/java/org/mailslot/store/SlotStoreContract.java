@@ -154,6 +154,26 @@ abstract class SlotStoreContract {
     }
 
     @Test
+    void summariesAreMessagesWithoutTheirImapStrings() {
+        store.createAccount(ALICE);
+        AppendResult r1 = append(ALICE, "INBOX", "one", "\\Seen");
+        append(ALICE, "INBOX", "two");
+        store.expunge(r1.mailboxId(), List.of(r1.uid()));
+        append(ALICE, "INBOX", "three", "$Label");
+        List<MessageMeta> full = store.messages(r1.mailboxId());
+        List<MessageMeta> light = store.summaries(r1.mailboxId());
+        assertThat(light).hasSize(2);
+        assertThat(store.messages(r1.mailboxId(), r1.uid(), full.getFirst().uid())).containsExactly(full.getFirst());
+        assertThat(store.messages(r1.mailboxId(), 0, Long.MAX_VALUE)).isEqualTo(full);
+        for (int i = 0; i < full.size(); i++) {
+            MessageMeta f = full.get(i);
+            assertThat(f.envelope()).isNotNull();
+            assertThat(light.get(i)).isEqualTo(new MessageMeta(f.mailboxId(), f.uid(), f.modSeq(), f.flags(),
+                    f.internalDate(), f.size(), f.blobHash(), null, null, null, f.emailId()));
+        }
+    }
+
+    @Test
     void flagsAndModSeq() {
         store.createAccount(ALICE);
         AppendResult r1 = append(ALICE, "INBOX", "one", "\\seen", "$Important", "\\Recent");

@@ -84,7 +84,13 @@ final class MessageSets {
         long mailboxId = s.selected().mailboxId();
         Map<Long, MessageMeta> out = new HashMap<>(Math.max(16, uids.length * 2));
         if (uids.length > BULK) {
-            for (MessageMeta m : s.store().messages(mailboxId)) {
+            long min = Long.MAX_VALUE;
+            long max = 0;
+            for (long uid : uids) {
+                min = Math.min(min, uid);
+                max = Math.max(max, uid);
+            }
+            for (MessageMeta m : s.store().messages(mailboxId, min, max)) {
                 out.put(m.uid(), m);
             }
             return out;

@@ -73,7 +73,7 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
     private static List<MessageMeta> view(ImapSession s) {
         SelectedMailbox sel = s.selected();
         Map<Long, MessageMeta> byUid = new HashMap<>();
-        for (MessageMeta m : s.store().messages(sel.mailboxId())) {
+        for (MessageMeta m : s.store().summaries(sel.mailboxId())) { // no IMAP strings: most of a row's cost
             byUid.put(m.uid(), m);
         }
         List<MessageMeta> view = new ArrayList<>(sel.count());
