@@ -306,6 +306,10 @@ final class MessageOps {
             hashes.add(m.blobHash());
             removed.add(List.of(m.mailboxId(), m.uid()));
         }
+        tx.update("UPDATE mailbox SET purged_modseq = max(purged_modseq, (SELECT max(m.expunged_modseq)"
+                + " FROM message m WHERE m.mailbox_id = mailbox.id AND m.state <> 0 AND m.expunged_at < ?))"
+                + " WHERE id IN (SELECT mailbox_id FROM message WHERE state <> 0 AND expunged_at < ?)",
+                cutoffMillis, cutoffMillis);
         tx.update("DELETE FROM message WHERE state <> 0 AND expunged_at < ?", cutoffMillis);
         tx.update("DELETE FROM mailbox WHERE deleted_at IS NOT NULL AND deleted_at < ?"
                 + " AND NOT EXISTS (SELECT 1 FROM message WHERE mailbox_id = mailbox.id)", cutoffMillis);

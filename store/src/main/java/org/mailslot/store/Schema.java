@@ -11,7 +11,7 @@ import java.sql.Statement;
  * so slot files of every earlier version keep working.
  */
 final class Schema {
-    static final int VERSION = 3;
+    static final int VERSION = 5;
 
     private static final String[] DDL = {
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -61,7 +61,29 @@ final class Schema {
         "CREATE INDEX IF NOT EXISTS message_select ON message(mailbox_id, uid, modseq, flags) WHERE state = 0",
     };
 
-    private static final String[][] MIGRATIONS = {V2, V3};
+    /**
+     * Version 4: the highest expunged MODSEQ among purged rows of each mailbox. A QRESYNC client that last saw the
+     * mailbox before it is told the complement of the visible UIDs instead of an exact list ({@link
+     * SqliteSlotStore#expungedSince}), so no expunge is ever missed once rows are purged.
+     */
+    private static final String[] V4 = {
+        "ALTER TABLE mailbox ADD COLUMN purged_modseq INTEGER NOT NULL DEFAULT 0",
+    };
+
+    /**
+     * Version 5 (OBJECTID THREADID): each message's thread, and the account's msg-ids with the thread each first
+     * appeared in, which a new message's Message-ID, In-Reply-To and References are looked up in ({@link Threads}).
+     * Messages stored before it are each their own thread (thread id = email id, so copies still share theirs), and
+     * their msg-ids are not known: a reply to one of them starts a new thread.
+     */
+    private static final String[] V5 = {
+        "ALTER TABLE message ADD COLUMN thread_id INTEGER NOT NULL DEFAULT 0",
+        "UPDATE message SET thread_id = email_id",
+        "CREATE TABLE IF NOT EXISTS thread_msgid(account_id INTEGER NOT NULL, message_id TEXT NOT NULL,"
+                + " thread_id INTEGER NOT NULL, PRIMARY KEY(account_id, message_id)) WITHOUT ROWID",
+    };
+
+    private static final String[][] MIGRATIONS = {V2, V3, V4, V5};
 
     private Schema() {}
 

@@ -123,7 +123,11 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
     /** Visible messages with a modseq above {@code modSeq}, ascending uid (CHANGEDSINCE, QRESYNC). */
     List<MessageMeta> changedSince(long mailboxId, long modSeq);
 
-    /** UIDs expunged from the mailbox with an expunge modseq above {@code sinceModSeq}, ascending (VANISHED). */
+    /**
+     * UIDs expunged from the mailbox with an expunge modseq above {@code sinceModSeq}, ascending (VANISHED). Never
+     * misses one: when rows expunged after {@code sinceModSeq} have been purged, every UID below UIDNEXT that is not
+     * visible is returned (RFC 7162 lets VANISHED (EARLIER) name UIDs the client never knew).
+     */
     List<Long> expungedSince(long mailboxId, long sinceModSeq);
 
     InputStream openBody(String blobHash);

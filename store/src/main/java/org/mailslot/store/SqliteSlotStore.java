@@ -503,7 +503,33 @@ final class SqliteSlotStore implements SlotStore {
     @Override
     public List<Long> expungedSince(long mailboxId, long sinceModSeq) {
         return reads.read(c -> {
+            long purgedModSeq;
+            long uidNext;
+            try (PreparedStatement st = Sql.prepare(c, "SELECT purged_modseq, uid_next FROM mailbox WHERE id = ?",
+                    mailboxId); ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                purgedModSeq = rs.getLong(1);
+                uidNext = rs.getLong(2);
+            }
             List<Long> out = new ArrayList<>();
+            if (sinceModSeq < purgedModSeq) { // the exact history is purged: every UID given out and not visible
+                try (PreparedStatement st = Sql.prepare(c, "SELECT uid FROM message WHERE mailbox_id = ?"
+                        + " AND state = 0 ORDER BY uid", mailboxId); ResultSet rs = st.executeQuery()) {
+                    long next = 1;
+                    while (rs.next()) {
+                        for (long visible = rs.getLong(1); next < visible; next++) {
+                            out.add(next);
+                        }
+                        next++;
+                    }
+                    for (; next < uidNext; next++) {
+                        out.add(next);
+                    }
+                }
+                return out;
+            }
             try (PreparedStatement st = Sql.prepare(c, "SELECT uid FROM message WHERE mailbox_id = ? AND state <> 0"
                     + " AND expunged_modseq > ? ORDER BY uid", mailboxId, sinceModSeq);
                  ResultSet rs = st.executeQuery()) {

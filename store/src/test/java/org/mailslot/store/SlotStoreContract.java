@@ -274,6 +274,9 @@ abstract class SlotStoreContract {
         assertThat(store.purgeExpunged(Instant.now())).isZero(); // still within retention
         assertThat(store.purgeExpunged(Instant.now().plus(Duration.ofDays(8)))).isEqualTo(1);
         assertThat(store.restore(ALICE, Instant.EPOCH)).isZero();
+        // the purged history is answered with every UID given out and not visible: nothing expunged is missed
+        assertThat(store.expungedSince(box, before)).containsExactly(a.uid(), restored.uid());
+        assertThat(store.expungedSince(box, inbox(ALICE).highestModSeq())).isEmpty();
         assertThatThrownBy(() -> store.openBody(hash))
                 .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
         assertThat(read(store, store.messages(box).getFirst().blobHash())).isEqualTo(mail("b"));

@@ -75,7 +75,7 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             st.execute("DROP INDEX message_unseen");
             st.execute("DROP INDEX message_vanished");
             st.execute("DROP INDEX message_select");
-            for (String col : List.of("messages", "unseen", "size")) {
+            for (String col : List.of("messages", "unseen", "size", "purged_modseq")) {
                 st.execute("ALTER TABLE mailbox DROP COLUMN " + col);
             }
             st.execute("UPDATE meta SET value = 1 WHERE key = 'schema_version'");

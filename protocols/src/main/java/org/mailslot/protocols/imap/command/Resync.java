@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * QRESYNC resynchronization (RFC 7162 3.2.5, 3.2.6): what changed and what vanished since a client's mod-sequence.
  * Changes come from the session's fresh view (so they agree with its HIGHESTMODSEQ), expunges from the store's
- * expunged-modseq history, which is exact for as long as the store keeps expunged rows. The sequence-match data of
+ * expunged-modseq history: exact while the expunged rows are kept, and after they are purged every UID given out
+ * and not visible, so a client never keeps a message that is gone. The sequence-match data of
  * SELECT is not needed for that and is ignored (the RFC allows it).
  */
 final class Resync {
