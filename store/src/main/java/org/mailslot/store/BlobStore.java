@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Content-addressed, immutable bodies under {@code blobs/ab/cd/<sha256>}. A body is written to
@@ -27,7 +26,6 @@ import java.util.regex.Pattern;
  * that refers to it commits, so garbage collection never removes a body that is about to be referenced.
  */
 final class BlobStore {
-    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
     private static final int BUFFER = 64 * 1024;
 
     /** A body now on disk; {@code dirToSync} is its directory when a rename into it still needs an fsync. */
@@ -54,11 +52,21 @@ final class BlobStore {
     }
 
     Path path(String hash) {
-        return root.resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
+        return root.resolve(hash.substring(0, 2) + "/" + hash.substring(2, 4) + "/" + hash);
     }
 
+    /** 64 lower-case hex digits (checked on every read, so no regular expression). */
     static boolean isHash(String s) {
-        return s != null && HASH.matcher(s).matches();
+        if (s == null || s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Writes and fsyncs the body, leaving it pinned; the caller must {@link #unpin} it. */

@@ -62,8 +62,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread per slot keeps it in step with the change log: woken after each commit, it reads the change
  * records from the database (never from memory, so startup replay and live updates are one code path), applies
- * them and refreshes the searcher. A search first waits until the index has applied the slot's last committed
- * change, so it never misses a committed message. The index is committed every
+ * them. Opening a new searcher (which flushes a segment) is the costly part, so it happens only when a search asks
+ * for it, not after every commit. A search first waits until the index has applied the slot's last committed
+ * change and a searcher shows it, so it never misses a committed message. The index is committed every
  * {@link StoreSettings#ftsCommitInterval()} and at close, recording the change seq it is current as of; after a
  * crash the rest is replayed from the log. A missing, corrupt or outdated index is rebuilt from the messages.
  */
@@ -116,6 +117,7 @@ final class SearchIndex implements AutoCloseable {
     // guarded by lock
     private long wanted;
     private long visible = -1;
+    private boolean searchWaiting;
     private long rebuildsRequested;
     private long rebuildsDone;
     private boolean closed;
@@ -274,6 +276,9 @@ final class SearchIndex implements AutoCloseable {
         try {
             if (target > wanted) {
                 wanted = target;
+            }
+            if (visible < target) {
+                searchWaiting = true;
                 work.signal();
             }
             while (visible < target) {
@@ -399,11 +404,13 @@ final class SearchIndex implements AutoCloseable {
         boolean first = true; // the first pass always runs: it makes the opened index visible
         while (true) {
             long target;
+            boolean refresh;
             boolean rebuild;
             long rebuildGoal;
             lock.lock();
             try {
-                while (!first && !closed && rebuildsRequested == rebuildsDone && wanted <= applied && !commitDue()) {
+                while (!first && !closed && rebuildsRequested == rebuildsDone && wanted <= applied && !commitDue()
+                        && !(searchWaiting && visible < applied)) {
                     if (dirty) {
                         long left = settings.ftsCommitInterval().toNanos() - (System.nanoTime() - lastCommitNanos);
                         work.awaitNanos(Math.max(left, 1));
@@ -417,6 +424,8 @@ final class SearchIndex implements AutoCloseable {
                 target = wanted;
                 rebuildGoal = rebuildsRequested;
                 rebuild = rebuildsRequested != rebuildsDone;
+                refresh = first || rebuild || searchWaiting;
+                searchWaiting = false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -427,7 +436,7 @@ final class SearchIndex implements AutoCloseable {
                 if (rebuild) {
                     rebuildNow();
                 }
-                catchUp(target);
+                catchUp(target, refresh);
                 if (rebuild) {
                     lock.lock();
                     try {
@@ -506,8 +515,8 @@ final class SearchIndex implements AutoCloseable {
         }
     }
 
-    /** Applies every change after {@link #applied}, then makes the result searchable. */
-    private void catchUp(long target) throws IOException {
+    /** Applies every change after {@link #applied}; with {@code refresh}, makes the result searchable. */
+    private void catchUp(long target, boolean refresh) throws IOException {
         while (true) {
             List<ChangeRecord> batch = source.changesSince(applied, CHANGES_PER_READ);
             if (batch.isEmpty()) {
@@ -520,6 +529,9 @@ final class SearchIndex implements AutoCloseable {
             }
         }
         applied = Math.max(applied, target); // read after target was committed: nothing below it is left
+        if (!refresh) {
+            return;
+        }
         searchers.maybeRefreshBlocking();
         lock.lock();
         try {
