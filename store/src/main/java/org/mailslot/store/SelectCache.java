@@ -14,22 +14,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The uid/modseq/flags lists of a few large mailboxes, kept between SELECTs: JDBC costs about a microsecond a
- * row, too much for 100,000 rows on every SELECT. An entry is valid for the HIGHESTMODSEQ it was read at (every
+ * The uid/modseq/flags lists of recently selected mailboxes, kept between SELECTs and refreshes: JDBC costs about a
+ * microsecond a row, too much for 100,000 rows on every SELECT and a CPU cost worth saving even for hundreds. An entry is valid for the HIGHESTMODSEQ it was read at (every
  * change to a mailbox's messages raises it); a newer mailbox is brought up to date from the rows changed and
  * expunged since (both indexed), read in the same snapshot as the new HIGHESTMODSEQ. If the result disagrees
  * with the mailbox's message counter (e.g. expunged rows purged in between) it is read again in full.
  */
 final class SelectCache {
-    /** Mailboxes kept per slot; not a setting: entries are small (about 24 bytes a message) and rebuilt on demand. */
-    static final int MAILBOXES = 8;
-    /** Smaller mailboxes are read directly: they are fast anyway. */
-    static final int MIN_MESSAGES = 1_000;
+    /**
+     * Messages kept per slot, over all its cached mailboxes (about 24 bytes each, so about 6 MiB); not a setting:
+     * entries are rebuilt on demand, and the least recently used go first.
+     */
+    static final int MAX_MESSAGES = 250_000;
+    /** Smaller mailboxes are read directly: reading them costs less than keeping them. */
+    static final int MIN_MESSAGES = 100;
 
     /** One mailbox as of {@code highestModSeq}; arrays ascending by uid, never modified once published. */
     private record Entry(long highestModSeq, long[] uids, long[] modSeqs, Set<String>[] flags) {}
 
     private final Map<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedMessages; // guarded by this
 
     List<MessageFlags> read(Connection c, long mailboxId) throws SQLException {
         long highest;
@@ -63,9 +67,11 @@ final class SelectCache {
         Entry old = entries.get(mailboxId);
         if (old == null || old.highestModSeq() < e.highestModSeq()) {
             entries.put(mailboxId, e);
+            cachedMessages += e.uids().length - (old == null ? 0 : old.uids().length);
         }
-        while (entries.size() > MAILBOXES) {
-            entries.remove(entries.keySet().iterator().next());
+        while (cachedMessages > MAX_MESSAGES && entries.size() > 1) {
+            Long eldest = entries.keySet().iterator().next();
+            cachedMessages -= entries.remove(eldest).uids().length;
         }
     }
 
