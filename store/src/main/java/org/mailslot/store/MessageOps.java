@@ -13,22 +13,26 @@ import java.util.TreeSet;
 
 /** Message mutations, run by the writer inside a group commit. */
 final class MessageOps {
-    /** The parts of a message row that do not depend on where it lands. */
+    /**
+     * The parts of a message row that do not depend on where it lands. A new message has emailId and threadId 0
+     * (allocated at insert) and the msg-ids that thread it; a copy carries its ids and no msg-ids.
+     */
     record Content(Set<String> flags, long internalDateMillis, long size, String blobHash, String envelope,
-                   String body, String bodyStructure, long emailId) {
+                   String body, String bodyStructure, long emailId, long threadId, List<String> messageIds) {
         static Content of(MessageMeta m) {
             return new Content(m.flags(), m.internalDate().toEpochMilli(), m.size(), m.blobHash(), m.envelope(),
-                    m.body(), m.bodyStructure(), m.emailId());
+                    m.body(), m.bodyStructure(), m.emailId(), m.threadId(), List.of());
         }
 
         Content withFlags(Set<String> f) {
-            return new Content(f, internalDateMillis, size, blobHash, envelope, body, bodyStructure, emailId);
+            return new Content(f, internalDateMillis, size, blobHash, envelope, body, bodyStructure, emailId, threadId,
+                    messageIds);
         }
     }
 
     private MessageOps() {}
 
-    /** Inserts into {@code mailboxId} with the next UID and a new modseq; emailId 0 allocates one. */
+    /** Inserts into {@code mailboxId} with the next UID and a new modseq; emailId and threadId 0 allocate them. */
     static AppendResult insert(Tx tx, long mailboxId, Content m, Map<String, Object> extra) throws SQLException {
         Mailbox mb = Sql.requireMailbox(tx.c(), mailboxId);
         long uid = mb.uidNext();
@@ -38,6 +42,7 @@ final class MessageOps {
             emailId = tx.queryLong("SELECT value FROM meta WHERE key = 'next_email_id'");
             tx.update("UPDATE meta SET value = value + 1 WHERE key = 'next_email_id'");
         }
+        long threadId = m.threadId() != 0 ? m.threadId() : Threads.assign(tx, mb.accountId(), emailId, m.messageIds());
         boolean seen = m.flags().contains(Flags.SEEN);
         tx.update("UPDATE mailbox SET uid_next = ?, highest_modseq = ?, messages = messages + 1,"
                 + " unseen = unseen + ?, size = size + ? WHERE id = ?", uid + 1, modSeq, seen ? 0 : 1, m.size(),
@@ -45,15 +50,20 @@ final class MessageOps {
         tx.touched(mailboxId, modSeq);
         String flags = Flags.encode(new TreeSet<>(m.flags()));
         tx.update("INSERT INTO message(mailbox_id, uid, modseq, flags, seen, internal_date, size, blob_hash,"
-                        + " envelope, body, body_structure, email_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " envelope, body, body_structure, email_id, thread_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 mailboxId, uid, modSeq, flags, seen, m.internalDateMillis(), m.size(),
-                m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), emailId);
+                m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), emailId, threadId);
         tx.update("UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + 1 WHERE id = ?",
                 m.size(), mb.accountId());
         Map<String, Object> payload = Tx.payload("accountId", mb.accountId(), "mailboxId", mailboxId, "uid", uid,
                 "modSeq", modSeq, "flags", flags, "internalDate", m.internalDateMillis(), "size", m.size(),
                 "blobHash", m.blobHash(), "envelope", m.envelope(), "body", m.body(),
-                "bodyStructure", m.bodyStructure(), "emailId", emailId, "uidNext", uid + 1, "highestModSeq", modSeq);
+                "bodyStructure", m.bodyStructure(), "emailId", emailId, "threadId", threadId, "uidNext", uid + 1,
+                "highestModSeq", modSeq);
+        if (m.threadId() == 0 && !m.messageIds().isEmpty()) {
+            payload.put("messageIds", m.messageIds()); // what Threads recorded, so a replay can record them too
+        }
         payload.putAll(extra);
         tx.change("message.add", payload);
         return new AppendResult(mailboxId, mb.uidValidity(), uid, modSeq);
@@ -152,7 +162,7 @@ final class MessageOps {
                     encoded, isSeen, modSeq, mailboxId, m.uid());
             updates.add(Tx.payload("uid", m.uid(), "flags", encoded));
             out.add(new MessageMeta(m.mailboxId(), m.uid(), modSeq, Flags.decode(encoded), m.internalDate(),
-                    m.size(), m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), m.emailId()));
+                    m.size(), m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), m.emailId(), m.threadId()));
         }
         if (updates.isEmpty()) {
             return new StoreFlagsResult(out, failed, 0);

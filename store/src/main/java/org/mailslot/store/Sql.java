@@ -14,10 +14,10 @@ final class Sql {
     static final String MAILBOX_COLUMNS =
             "id, account_id, name, special_use, uid_validity, uid_next, highest_modseq, subscribed";
     static final String MESSAGE_COLUMNS = "mailbox_id, uid, modseq, flags, internal_date, size, blob_hash,"
-            + " envelope, body, body_structure, email_id";
+            + " envelope, body, body_structure, email_id, thread_id";
     /** The same row shape without the cached IMAP strings, which are most of a row's bytes. */
     static final String SUMMARY_COLUMNS = "mailbox_id, uid, modseq, flags, internal_date, size, blob_hash,"
-            + " NULL, NULL, NULL, email_id";
+            + " NULL, NULL, NULL, email_id, thread_id";
 
     private Sql() {}
 
@@ -42,7 +42,7 @@ final class Sql {
     static MessageMeta message(ResultSet rs) throws SQLException {
         return new MessageMeta(rs.getLong(1), rs.getLong(2), rs.getLong(3), Flags.decode(rs.getString(4)),
                 Instant.ofEpochMilli(rs.getLong(5)), rs.getLong(6), rs.getString(7), rs.getString(8),
-                rs.getString(9), rs.getString(10), rs.getLong(11));
+                rs.getString(9), rs.getString(10), rs.getLong(11), rs.getLong(12));
     }
 
     static List<Mailbox> mailboxes(Connection c, String where, Object... args) throws SQLException {

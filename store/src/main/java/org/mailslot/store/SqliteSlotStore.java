@@ -317,7 +317,7 @@ final class SqliteSlotStore implements SlotStore {
             }
             faults.at(FaultInjectingSlotStore.FaultPoint.AFTER_BLOB_WRITE);
             return new Prepared(blob, new MessageOps.Content(normalized, internalDate.toEpochMilli(), blob.size(),
-                    blob.hash(), index.envelope(), index.body(), index.bodyStructure(), 0));
+                    blob.hash(), index.envelope(), index.body(), index.bodyStructure(), 0, 0, index.threadIds()));
         } catch (IOException | RuntimeException e) {
             blobs.unpin(blob.hash());
             if (e instanceof StoreException se) {

@@ -169,7 +169,7 @@ abstract class SlotStoreContract {
             MessageMeta f = full.get(i);
             assertThat(f.envelope()).isNotNull();
             assertThat(light.get(i)).isEqualTo(new MessageMeta(f.mailboxId(), f.uid(), f.modSeq(), f.flags(),
-                    f.internalDate(), f.size(), f.blobHash(), null, null, null, f.emailId()));
+                    f.internalDate(), f.size(), f.blobHash(), null, null, null, f.emailId(), f.threadId()));
         }
     }
 
@@ -203,6 +203,87 @@ abstract class SlotStoreContract {
                 .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
         assertThatThrownBy(() -> append(ALICE, "Nope", "x"))
                 .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+    }
+
+    static byte[] threaded(String messageId, String moreHeaders) {
+        return ("From: s@example.com\r\nSubject: same subject\r\nMessage-ID: <" + messageId + ">\r\n" + moreHeaders
+                + "\r\nbody\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    MessageMeta appendThreaded(long account, String mailbox, String messageId, String moreHeaders) {
+        AppendResult r = store.append(account, mailbox, MessageContent.of(threaded(messageId, moreHeaders)), Set.of(),
+                DATE, 0);
+        return store.message(r.mailboxId(), r.uid()).orElseThrow();
+    }
+
+    @Test
+    void threadsFollowMessageIdsAndNeverMerge() {
+        store.createAccount(ALICE);
+        MessageMeta root = appendThreaded(ALICE, "INBOX", "root@x", "");
+        assertThat(root.threadId()).isEqualTo(root.emailId()); // a new thread is named after its first message
+        MessageMeta reply = appendThreaded(ALICE, "INBOX", "reply@x", "In-Reply-To: <root@x>\r\n");
+        MessageMeta deeper = appendThreaded(ALICE, "Archive", "deeper@x", "References: <root@x>\r\n <reply@x>\r\n");
+        MessageMeta unrelated = appendThreaded(ALICE, "INBOX", "other@x", "In-Reply-To: <unknown@x>\r\n");
+        assertThat(reply.threadId()).isEqualTo(root.threadId());
+        assertThat(deeper.threadId()).isEqualTo(root.threadId()); // References alone, in another mailbox
+        assertThat(unrelated.threadId()).isEqualTo(unrelated.emailId()).isNotEqualTo(root.threadId());
+
+        // the parent arriving after its reply joins the reply's thread (its id was recorded by the reply)
+        MessageMeta late = appendThreaded(ALICE, "INBOX", "unknown@x", "");
+        assertThat(late.threadId()).isEqualTo(unrelated.threadId());
+
+        // a message naming two threads joins the older one; both threads stay as they were
+        MessageMeta bridge = appendThreaded(ALICE, "INBOX", "bridge@x", "References: <other@x> <root@x>\r\n");
+        assertThat(bridge.threadId()).isEqualTo(Math.min(root.threadId(), unrelated.threadId()));
+        assertThat(appendThreaded(ALICE, "INBOX", "after@x", "In-Reply-To: <other@x>\r\n").threadId())
+                .isEqualTo(unrelated.threadId());
+        assertThat(store.message(unrelated.mailboxId(), unrelated.uid()).orElseThrow().threadId())
+                .isEqualTo(unrelated.threadId());
+
+        // copy, move and restore keep the thread, as they keep the email id
+        long archive = store.mailbox(ALICE, "Archive").orElseThrow().id();
+        AppendResult copied = store.copy(reply.mailboxId(), List.of(reply.uid()), archive, 0).getFirst();
+        assertThat(store.message(archive, copied.uid()).orElseThrow().threadId()).isEqualTo(root.threadId());
+        MoveResult moved = store.move(root.mailboxId(), List.of(root.uid()), archive, 0).getFirst();
+        assertThat(store.message(archive, moved.targetUid()).orElseThrow().threadId()).isEqualTo(root.threadId());
+        store.expunge(archive, List.of(deeper.uid()));
+        assertThat(store.restore(ALICE, Instant.EPOCH)).isEqualTo(1);
+        assertThat(store.messages(archive)).filteredOn(m -> m.emailId() == deeper.emailId())
+                .singleElement().extracting(MessageMeta::threadId).isEqualTo(root.threadId());
+        assertThat(store.summaries(archive)).extracting(MessageMeta::threadId).containsOnly(root.threadId());
+
+        // within one MULTIAPPEND a later message sees the ids of an earlier one
+        List<AppendResult> both = store.appendAll(ALICE, "INBOX", List.of(
+                new AppendRequest(MessageContent.of(threaded("first@x", "")), Set.of(), DATE),
+                new AppendRequest(MessageContent.of(threaded("second@x", "In-Reply-To: <first@x>\r\n")), Set.of(),
+                        DATE)), 0);
+        assertThat(both).extracting(r -> store.message(r.mailboxId(), r.uid()).orElseThrow().threadId())
+                .containsOnly(store.message(both.getFirst().mailboxId(), both.getFirst().uid()).orElseThrow().emailId());
+
+        // the change log carries the thread and the ids it was recorded with
+        String add = new String(store.changesSince(0, 10_000).stream().filter(c -> c.kind().equals("message.add"))
+                .toList().get(1).payload(), StandardCharsets.UTF_8);
+        assertThat(add).contains("\"threadId\":" + root.threadId(), "\"messageIds\":[\"reply@x\",\"root@x\"]");
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void accountsNeverShareAThread() {
+        store.createAccount(ALICE);
+        store.createAccount(BOB);
+        MessageMeta aliceRoot = appendThreaded(ALICE, "INBOX", "root@x", "");
+        MessageMeta bobRoot = appendThreaded(BOB, "INBOX", "root@x", ""); // the same message, also sent to Bob
+        assertThat(bobRoot.threadId()).isNotEqualTo(aliceRoot.threadId());
+        // one delivery to both: each account's copy joins that account's thread
+        store.deliver(MessageContent.of(threaded("reply@x", "In-Reply-To: <root@x>\r\n")), DATE,
+                List.of(new DeliveryTarget(ALICE, 0), new DeliveryTarget(BOB, 0)));
+        assertThat(store.messages(inbox(ALICE).id()).getLast().threadId()).isEqualTo(aliceRoot.threadId());
+        assertThat(store.messages(inbox(BOB).id()).getLast().threadId()).isEqualTo(bobRoot.threadId());
+        // a deleted account's ids are gone with it: a re-created account starts afresh
+        store.deleteAccount(BOB);
+        store.createAccount(BOB);
+        MessageMeta again = appendThreaded(BOB, "INBOX", "again@x", "In-Reply-To: <root@x>\r\n");
+        assertThat(again.threadId()).isEqualTo(again.emailId());
     }
 
     @Test

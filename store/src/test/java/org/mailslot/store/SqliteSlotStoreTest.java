@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +76,8 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             st.execute("DROP INDEX message_unseen");
             st.execute("DROP INDEX message_vanished");
             st.execute("DROP INDEX message_select");
+            st.execute("DROP TABLE thread_msgid");
+            st.execute("ALTER TABLE message DROP COLUMN thread_id");
             for (String col : List.of("messages", "unseen", "size", "purged_modseq")) {
                 st.execute("ALTER TABLE mailbox DROP COLUMN " + col);
             }
@@ -85,6 +88,44 @@ class SqliteSlotStoreTest extends SlotStoreContract {
         assertThat(inbox).extracting(MailboxStatus::messages, MailboxStatus::unseen, MailboxStatus::sizeBytes)
                 .containsExactly(2, 1, (long) mail("old1").length + mail("old2").length);
         assertThat(store.status(store.mailbox(ALICE, "Sent").orElseThrow().id()).messages()).isEqualTo(1);
+        assertThat(store.verify().problems()).isEmpty();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(Schema.VERSION);
+        }
+    }
+
+    /**
+     * A slot of schema version 4 (before thread ids) gets one thread per message, named after its email id (so a
+     * copy shares its original's), and no known msg-ids: a reply to an old message starts a new thread.
+     */
+    @Test
+    void version4SlotGetsOneThreadPerMessage() throws Exception {
+        store.createAccount(ALICE);
+        AppendResult root = store.append(ALICE, "INBOX", MessageContent.of(threaded("root@x", "")), Set.of(), DATE, 0);
+        AppendResult reply = store.append(ALICE, "INBOX",
+                MessageContent.of(threaded("reply@x", "In-Reply-To: <root@x>\r\n")), Set.of(), DATE, 0);
+        long archive = store.mailbox(ALICE, "Archive").orElseThrow().id();
+        store.copy(root.mailboxId(), List.of(root.uid()), archive, 0);
+        store.close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TABLE thread_msgid");
+            st.execute("ALTER TABLE message DROP COLUMN thread_id");
+            st.execute("UPDATE meta SET value = 4 WHERE key = 'schema_version'");
+        }
+        store = open(dir.resolve("slot"));
+        List<MessageMeta> inbox = store.messages(root.mailboxId());
+        assertThat(inbox).allMatch(m -> m.threadId() == m.emailId());
+        assertThat(inbox.get(1).threadId()).isNotEqualTo(inbox.get(0).threadId()); // the reply: its own thread now
+        assertThat(store.messages(archive).getFirst().threadId()).isEqualTo(inbox.getFirst().threadId());
+        MessageMeta late = appendThreaded(ALICE, "INBOX", "late@x", "In-Reply-To: <root@x>\r\n");
+        assertThat(late.threadId()).isEqualTo(late.emailId());
+        assertThat(appendThreaded(ALICE, "INBOX", "later@x", "In-Reply-To: <late@x>\r\n").threadId())
+                .isEqualTo(late.threadId());
+        assertThat(reply.uid()).isEqualTo(inbox.get(1).uid());
         assertThat(store.verify().problems()).isEmpty();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
              java.sql.Statement st = c.createStatement();

@@ -16,7 +16,7 @@ import org.apache.james.mime4j.stream.MimeTokenStream;
 import org.apache.james.mime4j.stream.RecursionMode;
 
 /**
- * Turns raw message bytes into the IMAP ENVELOPE, BODY and BODYSTRUCTURE strings.
+ * Turns raw message bytes into the IMAP ENVELOPE, BODY and BODYSTRUCTURE strings and the msg-ids that thread it.
  *
  * <p>Never fails on content: malformed MIME (no headers, 8-bit junk, a missing closing boundary)
  * yields the most sensible structure, in the worst case a single text/plain part. Only a failing
@@ -72,13 +72,13 @@ public final class MessageIndexer {
             }
             source.drain();
             parsed = new Parsed(Envelope.render(new HeaderFields()),
-                    new Part.Leaf(defaultInfo(false), source.size(), source.lines()));
+                    new Part.Leaf(defaultInfo(false), source.size(), source.lines()), List.of());
         }
         return new MessageIndex(parsed.envelope, BodyWriter.render(parsed.body, false),
-                BodyWriter.render(parsed.body, true));
+                BodyWriter.render(parsed.body, true), parsed.threadIds);
     }
 
-    private record Parsed(String envelope, Part body) {}
+    private record Parsed(String envelope, Part body, List<String> threadIds) {}
 
     /** One entity being read: its header, and its children if it is a multipart. */
     private static final class Frame {
@@ -141,7 +141,9 @@ public final class MessageIndexer {
             Frame done = stack.pop();
             stack.peek().children.add(finish(done));
         }
-        return new Parsed(Envelope.render(root.headers), finish(root));
+        List<String> threadIds = depth > 0 ? List.of() : MessageIds.forThreading(root.headers.first("message-id"),
+                root.headers.first("in-reply-to"), root.headers.first("references"));
+        return new Parsed(Envelope.render(root.headers), finish(root), threadIds);
     }
 
     private Part finish(Frame f) {
@@ -170,7 +172,7 @@ public final class MessageIndexer {
                     inner = parse(new ByteArrayInputStream(bytes), f.depth + 1);
                 } catch (MimeException | RuntimeException e) {
                     inner = new Parsed(Envelope.render(new HeaderFields()),
-                            new Part.Leaf(defaultInfo(false), c.size(), c.lines()));
+                            new Part.Leaf(defaultInfo(false), c.size(), c.lines()), List.of());
                 }
                 return new Part.Message(info, c.size(), c.lines(), inner.envelope, inner.body);
             }

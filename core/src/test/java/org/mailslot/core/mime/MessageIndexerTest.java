@@ -35,6 +35,26 @@ class MessageIndexerTest {
         assertThat(m.body()).isEqualTo("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 14 2)");
         assertThat(m.bodyStructure())
                 .isEqualTo("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 14 2 NIL NIL NIL NIL)");
+        assertThat(m.threadIds()).containsExactly("1@x");
+    }
+
+    /** Threading ids come from the top-level header only, never from an attached message's. */
+    @Test
+    void threadIdsOfTheTopLevelHeader() {
+        MessageIndex m = index("""
+                Message-ID: <reply@x>
+                In-Reply-To: <parent@x>
+                References: <root@x>
+                 <parent@x>
+                Content-Type: message/rfc822
+
+                Message-ID: <attached@x>
+                References: <elsewhere@x>
+
+                inner
+                """);
+        assertThat(m.threadIds()).containsExactly("reply@x", "parent@x", "root@x");
+        assertThat(index("Subject: none\n\nbody\n").threadIds()).isEmpty();
     }
 
     @Test

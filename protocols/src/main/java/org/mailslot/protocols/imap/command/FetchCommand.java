@@ -117,7 +117,7 @@ public final class FetchCommand {
                     case FetchAttribute.BodyStructure b -> out.item("BODYSTRUCTURE").prebuilt(m.bodyStructure());
                     case FetchAttribute.ModSeq q -> out.item("MODSEQ").open().number(m.modSeq()).close();
                     case FetchAttribute.EmailId e -> out.item("EMAILID").open().atom(ObjectIds.emailId(m.emailId())).close();
-                    case FetchAttribute.ThreadId t -> out.item("THREADID").nil();
+                    case FetchAttribute.ThreadId t -> out.item("THREADID").open().atom(ObjectIds.threadId(m.threadId())).close();
                     case FetchAttribute.BodySection b -> body.section(out.item(sectionName(b)), b);
                     case FetchAttribute.Binary b -> {
                         out.item("BINARY[" + part(b.part()) + "]" + partialName(b.partial()));

@@ -82,7 +82,7 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
             MessageMeta m = byUid.get(uid);
             if (m == null || sel.expungePending(uid)) {
                 m = new MessageMeta(sel.mailboxId(), uid, sel.modSeq(seq), sel.flags(seq), Instant.EPOCH, 0, null,
-                        "NIL", "NIL", "NIL", 0);
+                        "NIL", "NIL", "NIL", 0, 0);
             }
             view.add(m);
         }

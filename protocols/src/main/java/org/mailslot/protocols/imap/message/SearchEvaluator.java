@@ -30,8 +30,8 @@ import org.mailslot.store.MessageMeta;
  * zone as RFC 9051 says; a missing or unparsable Date: falls back to the internal date (as Dovecot does). Header keys
  * match a case-insensitive substring of the decoded field (RFC 2047 words decoded, see {@link Collation}); an empty
  * value matches a message that has the field. Keywords match case-insensitively. There is no \Recent: NEW and RECENT
- * match nothing, OLD everything. THREADID matches nothing (no thread ids). Not thread-safe per call; the evaluator
- * itself is stateless and shareable.
+ * match nothing, OLD everything. EMAILID and THREADID compare the stored ids ({@link ObjectIds}); one that is not
+ * ours matches nothing. Not thread-safe per call; the evaluator itself is stateless and shareable.
  */
 public final class SearchEvaluator {
     private static final Map<String, String> SYSTEM_FLAGS = Map.of(
@@ -134,7 +134,10 @@ public final class SearchEvaluator {
                     long id = ObjectIds.parseEmailId(e.id());
                     yield id < 0 ? NONE : new Node(0, (i, m) -> m.emailId() == id);
                 }
-                case SearchKey.ThreadId t -> NONE;
+                case SearchKey.ThreadId t -> {
+                    long id = ObjectIds.parseThreadId(t.id());
+                    yield id < 0 ? NONE : new Node(0, (i, m) -> m.threadId() == id);
+                }
                 case SearchKey.Uid u -> marks(uidMarks(u.set()));
                 case SearchKey.Sequence s -> marks(sequenceMarks(s.set()));
                 case SearchKey.Date d -> date(d);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.mailslot.core.mime.MessageIds;
 import org.mailslot.store.MessageMeta;
 
 /**

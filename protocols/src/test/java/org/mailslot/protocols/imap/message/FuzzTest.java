@@ -56,7 +56,7 @@ class FuzzTest {
         List<MessageMeta> view = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 1; i <= 300; i++) {
-            view.add(new MessageMeta(1, i, 1, Set.of(), Instant.EPOCH.plusSeconds(i), i, "h", null, null, null, i));
+            view.add(new MessageMeta(1, i, 1, Set.of(), Instant.EPOCH.plusSeconds(i), i, "h", null, null, null, i, i));
             bodies.add(randomPieces(random));
         }
         MessageSource source = m -> new ByteArrayInputStream(bodies.get((int) m.uid() - 1));

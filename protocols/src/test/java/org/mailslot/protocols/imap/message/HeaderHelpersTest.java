@@ -77,12 +77,13 @@ class HeaderHelpersTest {
     }
 
     @Test
-    void messageIds() {
-        assertThat(MessageIds.all("<a@b> <c@d>\r\n <e @f>")).containsExactly("a@b", "c@d", "e@f");
-        assertThat(MessageIds.all("junk <broken <ok@x>")).containsExactly("ok@x");
-        assertThat(MessageIds.all("<>")).isEmpty();
+    void objectIds() {
         assertThat(ObjectIds.parseEmailId(ObjectIds.emailId(42))).isEqualTo(42);
         assertThat(ObjectIds.parseEmailId("M")).isEqualTo(-1);
         assertThat(ObjectIds.parseEmailId("M99999999999999999999")).isEqualTo(-1);
+        assertThat(ObjectIds.parseThreadId(ObjectIds.threadId(7))).isEqualTo(7);
+        assertThat(ObjectIds.parseThreadId("M7")).isEqualTo(-1);
+        assertThat(ObjectIds.parseEmailId("T7")).isEqualTo(-1);
+        assertThat(ObjectIds.parseThreadId("T7x")).isEqualTo(-1);
     }
 }

@@ -74,7 +74,7 @@ class SearchEvaluatorTest {
 
     private void add(long uid, long modSeq, Set<String> flags, String internal, long size, String message) {
         view.add(new MessageMeta(1, uid, modSeq, flags, Instant.parse(internal), size, "h" + uid, null, null, null,
-                uid * 100));
+                uid * 100, uid == 7 ? 200 : uid * 100)); // uid 7 replies to uid 2: its thread
         bodies.put(uid, message.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -97,7 +97,7 @@ class SearchEvaluatorTest {
     }
 
     @Test
-    void sizesModseqAgeAndEmailIdUseMetadataOnly() {
+    void sizesModseqAgeAndObjectIdsUseMetadataOnly() {
         assertThat(uids(new SearchKey.Size(true, 500))).containsExactly(5);
         assertThat(uids(new SearchKey.Size(false, 500))).containsExactly(2);
         assertThat(uids(new SearchKey.ModSeq(20))).containsExactly(5, 7);
@@ -105,7 +105,9 @@ class SearchEvaluatorTest {
         assertThat(uids(new SearchKey.Age(true, 60))).containsExactly(2, 5);
         assertThat(uids(new SearchKey.EmailId("M500"))).containsExactly(5);
         assertThat(uids(new SearchKey.EmailId("bogus"))).isEmpty();
+        assertThat(uids(new SearchKey.ThreadId("T200"))).containsExactly(2, 7);
         assertThat(uids(new SearchKey.ThreadId("T1"))).isEmpty();
+        assertThat(uids(new SearchKey.ThreadId("M200"))).isEmpty();
         assertThat(opened).hasValue(0);
     }
 
@@ -213,7 +215,7 @@ class SearchEvaluatorTest {
         Set<String> none = Set.of();
         for (int i = 1; i <= 100_000; i++) {
             big.add(new MessageMeta(1, i, i, i % 3 == 0 ? seen : none, base.plusSeconds(i * 600L), 1000 + i % 5000,
-                    "h", null, null, null, i));
+                    "h", null, null, null, i, i));
         }
         SearchKey key = new SearchKey.And(List.of(new SearchKey.Flag("\\Seen", false),
                 new SearchKey.Date(DateField.INTERNAL, DateComparison.SINCE, LocalDate.of(2020, 6, 1)),

@@ -24,7 +24,7 @@ class SortThreadTest {
 
     private void add(String internal, long size, String header) {
         long uid = view.size() + 10L;
-        view.add(new MessageMeta(1, uid, 1, Set.of(), Instant.parse(internal), size, "h", null, null, null, uid));
+        view.add(new MessageMeta(1, uid, 1, Set.of(), Instant.parse(internal), size, "h", null, null, null, uid, uid));
         bodies.put(uid, (header + "\n\nbody\n").replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
