@@ -163,6 +163,28 @@ class ImapSessionTest {
         }
     }
 
+    /** A message expunged by another session keeps its number until announced, and never matches a SEARCH. */
+    @Test
+    void searchSkipsMessagesWhoseExpungeIsPending() throws Exception {
+        server.deliver(alice, ImapTestServer.message("one", "x\r\n"));
+        server.deliver(alice, ImapTestServer.message("two", "y\r\n"));
+        server.deliver(alice, ImapTestServer.message("three", "z\r\n"));
+        try (ImapTestClient a = new ImapTestClient(server.port()); ImapTestClient b = new ImapTestClient(server.port())) {
+            a.login("alice@example.com");
+            b.login("alice@example.com");
+            a.command("SELECT INBOX");
+            b.command("SELECT INBOX");
+            b.command("STORE 2 +FLAGS (\\Deleted)");
+            b.command("EXPUNGE");
+            // flags only: answered from the session's view; a date key: from the stored rows
+            assertThat(a.command("SEARCH UNDELETED")).containsExactly("* SEARCH 1 3", "t3 OK SEARCH completed");
+            assertThat(a.command("SEARCH SINCE 1-Jan-2000")).containsExactly("* SEARCH 1 3", "t4 OK SEARCH completed");
+            assertThat(a.command("NOOP")).containsExactly("* 2 EXPUNGE", "t5 OK NOOP completed");
+            assertThat(a.command("UID SEARCH ALL")).containsExactly("* SEARCH 1 3", "t6 OK SEARCH completed");
+            assertThat(a.command("SEARCH ALL")).containsExactly("* SEARCH 1 2", "t7 OK SEARCH completed");
+        }
+    }
+
     @Test
     void searchCopyMove() throws Exception {
         server.deliver(alice, ImapTestServer.message("apple pie", "recipe inside\r\n"));

@@ -9,6 +9,7 @@ import org.mailslot.protocols.imap.parse.TextField;
 import org.mailslot.protocols.imap.session.SelectedMailbox;
 import org.mailslot.store.MessageMeta;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,12 +30,25 @@ import java.util.Map;
  */
 record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long highestModSeq) {
 
-    static SearchMatches of(ImapSession s, SearchKey key) {
+    /** For SEARCH: the stored fields are read only when a key needs them. */
+    static SearchMatches of(ImapSession s, SearchKey key) throws IOException {
+        return of(s, key, readsStoredFields(key));
+    }
+
+    /**
+     * @param stored read every message's stored fields (date, size, body) into the view; SORT and THREAD need them,
+     *               a SEARCH by flags, UIDs, MODSEQ or full text does not, and on a large mailbox reading them costs
+     *               more than the search itself
+     */
+    static SearchMatches of(ImapSession s, SearchKey key, boolean stored) throws IOException {
         SelectedMailbox sel = s.selected();
         if (hasModSeq(key)) {
             s.enableCondStore();
         }
-        List<MessageMeta> view = view(s);
+        if (!stored) {
+            s.sendUpdates(); // the view must know of every expunge so far (they stay pending: SEARCH uses numbers)
+        }
+        List<MessageMeta> view = stored ? storedView(s) : sessionView(s);
         long mailboxId = sel.mailboxId();
         SearchEvaluator evaluator = new SearchEvaluator(s.settings().message(),
                 (needle, field) -> s.store().searchText(mailboxId, needle,
@@ -70,7 +84,7 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
      * The view in sequence order. Messages the client knows of but the store no longer shows (expunged, not yet
      * announced) are stand-ins without a body (blobHash null), dropped from the results.
      */
-    private static List<MessageMeta> view(ImapSession s) {
+    private static List<MessageMeta> storedView(ImapSession s) {
         SelectedMailbox sel = s.selected();
         Map<Long, MessageMeta> byUid = new HashMap<>();
         for (MessageMeta m : s.store().summaries(sel.mailboxId())) { // no IMAP strings: most of a row's cost
@@ -87,6 +101,49 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
             view.add(m);
         }
         return view;
+    }
+
+    /**
+     * The view from what the session already holds (uid, flags, modseq): enough for keys that read nothing else.
+     * Messages with an expunge pending are stand-ins without a body, as in {@link #storedView}; the caller brings
+     * the view up to date first.
+     */
+    private static List<MessageMeta> sessionView(ImapSession s) {
+        SelectedMailbox sel = s.selected();
+        List<MessageMeta> view = new ArrayList<>(sel.count());
+        for (int seq = 1; seq <= sel.count(); seq++) {
+            long uid = sel.uid(seq);
+            view.add(new MessageMeta(sel.mailboxId(), uid, sel.modSeq(seq), sel.flags(seq), Instant.EPOCH, 0,
+                    sel.expungePending(uid) ? null : NOT_READ, "NIL", "NIL", "NIL", 0, 0));
+        }
+        return view;
+    }
+
+    /** The blob hash of a message in a session view: present, but not read (nothing in the search needs it). */
+    private static final String NOT_READ = "";
+
+    /** Whether evaluating the key reads a message's date, size, id or header, which only the store has. */
+    static boolean readsStoredFields(SearchKey key) {
+        return switch (key) {
+            case SearchKey.Size x -> true;
+            case SearchKey.Age x -> true;
+            case SearchKey.EmailId x -> true;
+            case SearchKey.ThreadId x -> true;
+            case SearchKey.Date x -> true;
+            case SearchKey.Header x -> true;
+            case SearchKey.Not n -> readsStoredFields(n.key());
+            case SearchKey.Or o -> readsStoredFields(o.left()) || readsStoredFields(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchMatches::readsStoredFields);
+            case SearchKey.All x -> false;
+            case SearchKey.Old x -> false;
+            case SearchKey.New x -> false;
+            case SearchKey.Recent x -> false;
+            case SearchKey.Flag x -> false;
+            case SearchKey.Text x -> false;
+            case SearchKey.Uid x -> false;
+            case SearchKey.Sequence x -> false;
+            case SearchKey.ModSeq x -> false;
+        };
     }
 
     static boolean hasModSeq(SearchKey key) {

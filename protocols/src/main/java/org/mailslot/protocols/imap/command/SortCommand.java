@@ -20,7 +20,7 @@ public final class SortCommand {
     private SortCommand() {}
 
     public static void run(ImapSession s, ImapRequest.Sort r) throws IOException {
-        SearchMatches found = SearchMatches.of(s, r.key());
+        SearchMatches found = SearchMatches.of(s, r.key(), true);
         List<SortCriterion> criteria = r.criteria().stream()
                 .map(c -> new SortCriterion(SortCriterion.Key.valueOf(c.key().name()), c.reverse()))
                 .toList();

@@ -18,7 +18,7 @@ public final class ThreadCommand {
     private ThreadCommand() {}
 
     public static void run(ImapSession s, ImapRequest.Thread r) throws IOException {
-        SearchMatches found = SearchMatches.of(s, r.key());
+        SearchMatches found = SearchMatches.of(s, r.key(), true);
         ThreadAlgorithm algorithm = ThreadAlgorithm.valueOf(r.algorithm().name());
         List<ThreadNode> threads = new Threader(s.settings().message(), SearchMatches.source(s))
                 .thread(found.view(), found.sequences(), algorithm);
