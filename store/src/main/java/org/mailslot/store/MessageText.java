@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +12,9 @@ import java.util.Deque;
 import java.util.Locale;
 
 import org.apache.james.mime4j.MimeException;
-import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.EntityState;
+import org.mailslot.core.mime.HeaderDecoder;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
@@ -93,7 +90,7 @@ record MessageText(String headers, String body, boolean truncated) {
         Charset cs = charset(declared);
         if (cs == null) { // none, us-ascii or unknown: UTF-8 when it is valid, else Latin-1 (legacy 8-bit mail)
             byte[] bytes = decoded.readNBytes(b.room() * 4 + 4);
-            b.body(decodeGuessing(bytes));
+            b.body(HeaderDecoder.text(bytes, 0, bytes.length)); // UTF-8 when valid, else Latin-1
             return;
         }
         try (Reader r = new InputStreamReader(decoded, cs.newDecoder()
@@ -117,21 +114,22 @@ record MessageText(String headers, String body, boolean truncated) {
         }
     }
 
-    private static String decodeGuessing(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    /** "Name: value" unfolded, RFC 2047 encoded words decoded, raw 8-bit read as UTF-8 else Latin-1. */
+    /**
+     * "Name: value", the value decoded exactly as IMAP's header keys decode it ({@link HeaderDecoder}: raw 8-bit as
+     * UTF-8 else Latin-1, unfolded, RFC 2047 words decoded), so SEARCH TEXT and SEARCH SUBJECT agree.
+     */
     private static String fieldText(Field f) {
         ByteSequence raw = f.getRaw();
-        String text = raw == null ? f.getName() + ": " + f.getBody() : decodeGuessing(raw.toByteArray());
-        text = text.replaceAll("\r?\n([ \t])", "$1");
-        return DecoderUtil.decodeEncodedWords(text, DecodeMonitor.SILENT) + "\n";
+        if (raw == null) {
+            return f.getName() + ": " + HeaderDecoder.decode(f.getBody()) + "\n";
+        }
+        byte[] b = raw.toByteArray();
+        int colon = 0;
+        while (colon < b.length && b[colon] != ':') {
+            colon++;
+        }
+        return f.getName() + ": " + HeaderDecoder.decodeWords(HeaderDecoder.unfold(
+                HeaderDecoder.text(b, Math.min(colon + 1, b.length), b.length))) + "\n";
     }
 
     private static final class Builder {

@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
 final class SearchIndex implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
     /** Bumped when the document layout changes: an index of another format is rebuilt. */
-    static final String FORMAT = "1";
+    static final String FORMAT = "2"; // 2: header values decoded by core's HeaderDecoder
     private static final int CHANGES_PER_READ = 1000;
 
     private static final String F_KEY = "key";

@@ -1,5 +1,6 @@
 package org.mailslot.protocols.imap.message;
 
+import org.mailslot.core.mime.TransferDecoding;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Locale;

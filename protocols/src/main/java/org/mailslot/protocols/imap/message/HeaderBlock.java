@@ -1,5 +1,7 @@
 package org.mailslot.protocols.imap.message;
 
+import org.mailslot.core.mime.TransferDecoding;
+import org.mailslot.core.mime.HeaderDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,24 +83,12 @@ final class HeaderBlock {
 
     /** Index after the line's LF, or {@code end}. */
     static int lineEnd(byte[] b, int pos, int end) {
-        for (int i = pos; i < end; i++) {
-            if (b[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return end;
+        return TransferDecoding.lineEnd(b, pos, end);
     }
 
     /** The line without its CRLF or LF. */
     static int contentEnd(byte[] b, int pos, int lineEnd) {
-        int e = lineEnd;
-        if (e > pos && b[e - 1] == '\n') {
-            e--;
-            if (e > pos && b[e - 1] == '\r') {
-                e--;
-            }
-        }
-        return e;
+        return TransferDecoding.contentEnd(b, pos, lineEnd);
     }
 
     /**

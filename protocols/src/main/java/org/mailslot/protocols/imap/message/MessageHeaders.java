@@ -1,5 +1,6 @@
 package org.mailslot.protocols.imap.message;
 
+import org.mailslot.core.mime.HeaderDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package org.mailslot.protocols.imap.message;
 
+import org.mailslot.core.mime.TransferDecoding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailslot.protocols.imap.message.Samples.crlf;
 import static org.mailslot.protocols.imap.message.Samples.text;

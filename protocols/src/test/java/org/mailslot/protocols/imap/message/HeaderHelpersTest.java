@@ -1,5 +1,6 @@
 package org.mailslot.protocols.imap.message;
 
+import org.mailslot.core.mime.HeaderDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.OffsetDateTime;

@@ -1,4 +1,4 @@
-package org.mailslot.protocols.imap.message;
+package org.mailslot.core.mime;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Locale;
  * characters outside its alphabet and decodes what a truncated tail still holds; quoted-printable keeps a malformed
  * {@code =} sequence as written and drops transport padding (trailing blanks) at line ends, as RFC 2045 6.7 asks.
  */
-final class TransferDecoding {
+public final class TransferDecoding {
     private static final byte[] BASE64 = new byte[256];
 
     static {
@@ -20,11 +20,11 @@ final class TransferDecoding {
     }
 
     /** The encodings BINARY can undo; any other is reported as UNKNOWN-CTE. */
-    enum Encoding {
+    public enum Encoding {
         IDENTITY, BASE64, QUOTED_PRINTABLE;
 
         /** null when unknown. A missing header means 7bit. */
-        static Encoding of(String cte) {
+        public static Encoding of(String cte) {
             if (cte == null) {
                 return IDENTITY;
             }
@@ -39,7 +39,7 @@ final class TransferDecoding {
 
     private TransferDecoding() {}
 
-    static int hex(byte c) {
+    public static int hex(byte c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
@@ -52,7 +52,7 @@ final class TransferDecoding {
         return -1;
     }
 
-    static byte[] base64(byte[] b, int from, int to) {
+    public static byte[] base64(byte[] b, int from, int to) {
         byte[] out = new byte[(to - from) / 4 * 3 + 3];
         int n = 0;
         int acc = 0;
@@ -76,13 +76,13 @@ final class TransferDecoding {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
-    static byte[] quotedPrintable(byte[] b, int from, int to) {
+    public static byte[] quotedPrintable(byte[] b, int from, int to) {
         byte[] out = new byte[to - from];
         int n = 0;
         int pos = from;
         while (pos < to) {
-            int lineEnd = HeaderBlock.lineEnd(b, pos, to);
-            int content = HeaderBlock.contentEnd(b, pos, lineEnd);
+            int lineEnd = lineEnd(b, pos, to);
+            int content = contentEnd(b, pos, lineEnd);
             boolean hasBreak = content < lineEnd;
             int trimmed = content;
             while (trimmed > pos && (b[trimmed - 1] == ' ' || b[trimmed - 1] == '\t')) {
@@ -107,5 +107,26 @@ final class TransferDecoding {
             pos = lineEnd;
         }
         return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+    /** Index after the line's LF, or {@code end}. */
+    public static int lineEnd(byte[] b, int pos, int end) {
+        for (int i = pos; i < end; i++) {
+            if (b[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return end;
+    }
+
+    /** The line without its CRLF or LF. */
+    public static int contentEnd(byte[] b, int pos, int lineEnd) {
+        int e = lineEnd;
+        if (e > pos && b[e - 1] == '\n') {
+            e--;
+            if (e > pos && b[e - 1] == '\r') {
+                e--;
+            }
+        }
+        return e;
     }
 }

@@ -1,4 +1,4 @@
-package org.mailslot.protocols.imap.message;
+package org.mailslot.core.mime;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -25,7 +25,7 @@ public final class HeaderDecoder {
     }
 
     /** Bytes as UTF-8 when they are valid UTF-8, else as Latin-1. */
-    static String text(byte[] b, int from, int to) {
+    public static String text(byte[] b, int from, int to) {
         boolean ascii = true;
         for (int i = from; i < to; i++) {
             if (b[i] < 0) {
@@ -47,7 +47,7 @@ public final class HeaderDecoder {
     }
 
     /** Removes line breaks (folding keeps the white space after them) and trims. */
-    static String unfold(String s) {
+    public static String unfold(String s) {
         if (s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
             return s.strip();
         }
@@ -62,7 +62,7 @@ public final class HeaderDecoder {
     }
 
     /** Decodes RFC 2047 encoded words anywhere in {@code s}; white space between two encoded words is dropped. */
-    static String decodeWords(String s) {
+    public static String decodeWords(String s) {
         int at = s.indexOf("=?");
         if (at < 0) {
             return s;
@@ -160,7 +160,7 @@ public final class HeaderDecoder {
         }
     }
 
-    static Charset charset(String name) {
+    public static Charset charset(String name) {
         if (name == null || name.isEmpty()) {
             return null;
         }
