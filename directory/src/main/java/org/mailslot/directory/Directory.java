@@ -1,9 +1,11 @@
 package org.mailslot.directory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The directory: domains, accounts, aliases, nodes and the slot map, in SQLite or PostgreSQL.
@@ -20,6 +22,10 @@ public final class Directory implements AutoCloseable {
     private final Aliases aliases;
     private final Recipients recipients;
     private final SlotMap slots;
+    private final Nodes nodes;
+    private final SlotCopies copies;
+    private final SlotEvents events;
+    private final ClusterSetup cluster;
 
     private Directory(Database db, DirectorySettings settings, Clock clock) {
         this.db = db;
@@ -29,7 +35,11 @@ public final class Directory implements AutoCloseable {
         this.accounts = new Accounts(db, hasher, settings.rehashOnLogin(), clock);
         this.aliases = new Aliases(db, clock);
         this.recipients = new Recipients(db, settings.recipientDelimiter());
-        this.slots = new SlotMap(db, clock);
+        this.slots = new SlotMap(db);
+        this.nodes = new Nodes(db, clock);
+        this.copies = new SlotCopies(db, clock);
+        this.events = new SlotEvents(db, clock);
+        this.cluster = new ClusterSetup(db, clock);
     }
 
     /** Connects and brings the schema up to date (Flyway); UNAVAILABLE when either fails. */
@@ -150,16 +160,34 @@ public final class Directory implements AutoCloseable {
         return recipients.resolve(address);
     }
 
-    // ---- nodes and slots
+    // ---- nodes
 
-    /** Adds the node or updates its address. */
+    /** A node registering itself at start: adds it as a store node, or updates its address (roles stay). */
     public Node registerNode(String name, String address) {
-        return slots.registerNode(name, address);
+        return nodes.register(name, address);
     }
 
-    public List<Node> listNodes() {
-        return slots.listNodes();
+    /** The operator adding a node before it first starts; EXISTS when known, INVALID without a role. */
+    public Node addNode(String name, String address, Set<NodeRole> roles) {
+        return nodes.add(name, address, roles);
     }
+
+    /** All nodes, by name. */
+    public List<Node> listNodes() {
+        return nodes.list();
+    }
+
+    /** Records that the node was alive at {@code at}; NOT_FOUND for an unknown node. */
+    public void nodeHeartbeat(String name, Instant at) {
+        nodes.heartbeat(name, at);
+    }
+
+    /** NOT_FOUND for an unknown node. The state is recorded, nothing else: moving slots is the caller's job. */
+    public void setNodeState(String name, NodeState state) {
+        nodes.setState(name, state);
+    }
+
+    // ---- slots
 
     /**
      * Creates the slots 1..count that do not exist yet, mastered by {@code masterNode} (NOT_FOUND unless
@@ -180,6 +208,46 @@ public final class Directory implements AutoCloseable {
     /** Number of accounts in every slot, empty slots included, by slot id. */
     public Map<Integer, Integer> accountsPerSlot() {
         return slots.accountsPerSlot();
+    }
+
+    /**
+     * Spreads the slots over the store nodes so that every ordered (master, replica) pair of them holds
+     * {@code slotsPerPair} slots, as {@code layout} (the cluster module's placement) decides: existing slots
+     * keep their id, accounts and master, those without a replica get one (out of sync until it has copied
+     * the slot, recorded as a slot event), and new empty slots are added. One transaction. INVALID with fewer
+     * than two store nodes, or when the existing slots cannot be extended without moving a copy (the message
+     * says what would work; otherwise a rebalance must move copies).
+     */
+    public ClusterInit initCluster(int slotsPerPair, SlotLayout layout) {
+        return cluster.init(slotsPerPair, layout);
+    }
+
+    // ---- replication state
+
+    /**
+     * Records how far {@code node}'s copy of {@code slot} has applied the slot's change log and how far behind
+     * its master it is; NOT_FOUND for an unknown slot or node, INVALID for negative numbers.
+     */
+    public CopyPosition reportCopy(int slot, String node, long appliedSeq, long lagMs) {
+        return copies.report(slot, node, appliedSeq, lagMs);
+    }
+
+    /** Every copy position reported, by slot then node; a row may be left from a copy that moved away. */
+    public List<CopyPosition> listCopies() {
+        return copies.list();
+    }
+
+    /**
+     * Adds to a slot's history: {@code kind} a short lower-case word ("failover", "forced-promotion"),
+     * {@code detail} text for people (what was lost, who asked), or null. NOT_FOUND for an unknown slot.
+     */
+    public SlotEvent recordSlotEvent(int slot, String kind, String detail) {
+        return events.record(slot, kind, detail);
+    }
+
+    /** A slot's history, oldest first; NOT_FOUND for an unknown slot. */
+    public List<SlotEvent> listSlotEvents(int slot) {
+        return events.list(slot);
     }
 
     @Override

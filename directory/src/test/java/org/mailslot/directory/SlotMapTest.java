@@ -7,20 +7,26 @@ import static org.mailslot.directory.Fixtures.fails;
 import static org.mailslot.directory.Fixtures.pw;
 
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SlotMapTest {
 
+    /** A node as it registers itself at start: a store, active, no heartbeat yet. */
+    private static Node store(String name, String address) {
+        return new Node(name, address, Set.of(NodeRole.STORE), NodeState.ACTIVE, null);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
     void registersNodes(Backend backend) {
         try (Directory d = backend.open()) {
-            assertThat(d.registerNode("store2", "10.0.0.2:7000")).isEqualTo(new Node("store2", "10.0.0.2:7000"));
+            assertThat(d.registerNode("store2", "10.0.0.2:7000")).isEqualTo(store("store2", "10.0.0.2:7000"));
             d.registerNode("store1", "10.0.0.1:7000");
             d.registerNode("store2", "10.0.0.22:7000");
-            assertThat(d.listNodes()).containsExactly(new Node("store1", "10.0.0.1:7000"),
-                    new Node("store2", "10.0.0.22:7000"));
+            assertThat(d.listNodes()).containsExactly(store("store1", "10.0.0.1:7000"),
+                    store("store2", "10.0.0.22:7000"));
             fails(INVALID, "node name", () -> d.registerNode("bad name", "10.0.0.3:7000"));
             fails(INVALID, "node name", () -> d.registerNode("", "10.0.0.3:7000"));
             fails(INVALID, "address", () -> d.registerNode("store3", " "));
