@@ -148,9 +148,97 @@ class AdminCliTest {
     }
 
     @Test
+    void nodesAndClusterFromASingleNodeInstall() throws Exception {
+        initSlots(); // node1 masters slots 1..3, without replicas
+        assertThat(admin("domain", "add", "example.org")).isZero();
+        for (String user : List.of("alice", "bob", "carol", "dave")) {
+            assertThat(admin("account", "add", user + "@example.org")).isZero();
+        }
+        assertThat(admin("cluster", "init", "--slots-per-pair", "1")).isEqualTo(ExitCode.INVALID);
+        assertThat(err).contains("at least 2 store nodes");
+
+        assertThat(admin("node", "add", "node2", "--address", "127.0.0.2")).isZero();
+        assertThat(out).contains("node node2 added (store)");
+        assertThat(admin("node", "add", "node3", "--address", "127.0.0.3", "--roles", "store,front")).isZero();
+        assertThat(admin("node", "add", "front1", "--address", "127.0.1.1", "--roles", "front")).isZero();
+        assertThat(admin("node", "add", "node2", "--address", "127.0.0.9")).isEqualTo(ExitCode.EXISTS);
+        assertThat(err).contains("node node2 already exists");
+        assertThat(admin("node", "add", "node4", "--address", "127.0.0.4", "--roles", "backup")).isEqualTo(ExitCode.INVALID);
+        assertThat(err).contains("backup");
+        assertThat(admin("node", "add", "node4")).isEqualTo(ExitCode.USAGE);
+
+        try (Directory d = Directory.open(NodeConfig.load(config).directory())) {
+            d.nodeHeartbeat("node2", Instant.now().minusSeconds(30));
+        }
+        assertThat(admin("node", "list", "--json")).isZero();
+        JsonNode nodes = new ObjectMapper().readTree(out);
+        assertThat(nodes).hasSize(4);
+        assertThat(nodes.get(0).path("name").asText()).isEqualTo("front1");
+        assertThat(nodes.get(3).path("roles").toString()).isEqualTo("[\"front\",\"store\"]");
+        assertThat(nodes.get(1).path("state").asText()).isEqualTo("active");
+        assertThat(nodes.get(2).path("heartbeatAgeMs").asLong()).isBetween(30_000L, 90_000L);
+        assertThat(nodes.get(1).path("heartbeatAgeMs").isNull()).isTrue();
+        assertThat(admin("node", "list")).isZero();
+        assertThat(out).containsPattern("node2 +127\\.0\\.0\\.2 +store +active +3\\ds ago")
+                .containsPattern("node3 +127\\.0\\.0\\.3 +front,store +active +-");
+
+        // Before init: node1 masters everything, nothing is replicated.
+        assertThat(admin("cluster", "status")).isZero();
+        assertThat(out).containsPattern("node1 +- +0 +0 +3 +3 +active").contains("3 slots on 3 nodes: 3 without a replica");
+
+        // node1's 3 slots need 2 per pair over its 2 replicas; init moves no copy, so 1 is refused.
+        assertThat(admin("cluster", "init", "--slots-per-pair", "1")).isEqualTo(ExitCode.INVALID);
+        assertThat(err).contains("node1 masters 3 slots").contains("--slots-per-pair 2 or more, or rebalance");
+        assertThat(admin("cluster", "init", "--slots-per-pair", "2", "--json")).isZero();
+        JsonNode init = new ObjectMapper().readTree(out);
+        assertThat(init.path("replicasAdded")).hasSize(3);
+        assertThat(init.path("slotsAdded")).hasSize(3 * 2 * 2 - 3);
+        assertThat(init.path("replicasAdded").get(0).path("slot").asInt()).isEqualTo(1);
+        assertThat(admin("cluster", "init", "--slots-per-pair", "2")).isZero();
+        assertThat(out).contains("nothing to do: every ordered pair of the 3 store nodes holds 2 slots (12 slots)");
+
+        assertThat(admin("cluster", "status", "--json")).isZero();
+        JsonNode status = new ObjectMapper().readTree(out);
+        assertThat(status.path("even").asBoolean()).isTrue();
+        assertThat(status.path("slots").asInt()).isEqualTo(12);
+        assertThat(status.path("fewestPerPair").asInt()).isEqualTo(2);
+        assertThat(status.path("mostPerPair").asInt()).isEqualTo(2);
+        assertThat(status.path("nodes")).hasSize(3).allSatisfy(n -> {
+            assertThat(n.path("masters").asInt()).isEqualTo(4);
+            assertThat(n.path("replicas").asInt()).isEqualTo(4);
+        });
+        assertThat(admin("cluster", "status")).isZero();
+        assertThat(out).containsPattern("MASTER \\\\ REPLICA +node1 +node2 +node3 +MASTERS +STATE")
+                .containsPattern("node1 +- +2 +2 +4 +active")
+                .containsPattern("REPLICAS +4 +4 +4")
+                .contains("12 slots on 3 nodes: even, every ordered pair holds 2");
+
+        // Accounts stayed in their slots; lag shows once the replica's node reports it.
+        try (Directory d = Directory.open(NodeConfig.load(config).directory())) {
+            assertThat(d.findAccount("alice@example.org").orElseThrow().slotId()).isEqualTo(1);
+            String replica = d.slot(1).orElseThrow().replicaNode();
+            d.reportCopy(1, replica, 42, 250);
+            d.setNodeState("node3", org.mailslot.directory.NodeState.DOWN);
+        }
+        assertThat(admin("slot", "list", "--json")).isZero();
+        JsonNode slots = new ObjectMapper().readTree(out);
+        assertThat(slots).hasSize(12);
+        assertThat(slots.get(0).path("lagMs").asLong()).isEqualTo(250);
+        assertThat(slots.get(0).path("inSync").asBoolean()).isFalse();
+        assertThat(slots.get(1).path("lagMs").isNull()).isTrue();
+        assertThat(admin("slot", "list")).isZero();
+        assertThat(out).containsPattern("SLOT +MASTER +REPLICA +EPOCH +IN-SYNC +LAG +ACCOUNTS")
+                .containsPattern("\\n1 +node1 +node\\d +1 +NO +250ms +2\\n")
+                .containsPattern("\\n2 +node1 +node\\d +1 +NO +- +1\\n");
+        assertThat(admin("cluster", "status")).isZero();
+        assertThat(out).containsPattern("node3 +2 +2 +- +4 +down");
+    }
+
+    @Test
     void helpOnEveryLevel() {
         for (String[] args : List.of(new String[]{"--help"}, new String[]{"account", "--help"}, new String[]{"account", "add", "--help"},
-                new String[]{"slot", "verify", "--help"})) {
+                new String[]{"slot", "verify", "--help"}, new String[]{"node", "add", "--help"},
+                new String[]{"cluster", "init", "--help"}, new String[]{"cluster", "status", "--help"})) {
             assertThat(admin(args)).isZero();
             assertThat(out).contains("Usage:");
         }

@@ -45,6 +45,27 @@ final class Output {
         }
     }
 
+    /** A duration for people: "850ms", "2.5s", "12s", "4m", "3h", "2d" (rounded down). */
+    static String duration(long millis) {
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        if (millis < 10_000) {
+            return String.format(java.util.Locale.ROOT, "%.1fs", millis / 100 / 10.0);
+        }
+        long s = millis / 1000;
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 2 * 3600) {
+            return s / 60 + "m";
+        }
+        if (s < 2 * 86400) {
+            return s / 3600 + "h";
+        }
+        return s / 86400 + "d";
+    }
+
     static String bytes(long n) {
         if (n == 0) {
             return "0";

@@ -1,5 +1,6 @@
 package org.mailslot.server.admin;
 
+import org.mailslot.directory.CopyPosition;
 import org.mailslot.directory.Directory;
 import org.mailslot.directory.Slot;
 import org.mailslot.server.ExitCode;
@@ -10,7 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,29 +29,51 @@ final class SlotCommands implements Runnable {
         picocli.CommandLine.usage(this, System.out);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists slots: master, replica, epoch, sync state and accounts.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Lists slots: master, replica, epoch, sync state, the replica's lag as last reported, and accounts.")
     static final class ListSlots implements Runnable {
         @ParentCommand
         SlotCommands parent;
         @Option(names = "--json", description = "print JSON")
         boolean json;
 
-        record Row(int id, String master, String replica, long epoch, boolean inSync, int accounts) {}
+        /** {@code lagMs} and {@code lagReported} are null until the replica's node reports its position. */
+        record Row(int id, String master, String replica, long epoch, boolean inSync, Long lagMs, Instant lagReported,
+                   int accounts) {}
+
+        /** A lag report older than this is shown with its age: the replica may have stopped reporting. */
+        static final Duration STALE_REPORT = Duration.ofMinutes(1);
 
         @Override
         public void run() {
+            Instant now = Instant.now();
             try (Directory d = parent.admin.openDirectory()) {
                 Map<Integer, Integer> counts = d.accountsPerSlot();
-                List<Row> rows = d.listSlots().stream().map(s -> new Row(s.id(), s.masterNode(), s.replicaNode(), s.epoch(),
-                        s.inSync(), counts.getOrDefault(s.id(), 0))).toList();
+                Map<String, CopyPosition> copies = new HashMap<>();
+                d.listCopies().forEach(c -> copies.put(c.slot() + "@" + c.node(), c));
+                List<Row> rows = d.listSlots().stream().map(s -> {
+                    CopyPosition replica = s.replicaNode() == null ? null : copies.get(s.id() + "@" + s.replicaNode());
+                    return new Row(s.id(), s.masterNode(), s.replicaNode(), s.epoch(), s.inSync(),
+                            replica == null ? null : replica.lagMs(), replica == null ? null : replica.updated(),
+                            counts.getOrDefault(s.id(), 0));
+                }).toList();
                 if (json) {
                     Output.json(rows);
                 } else {
-                    Output.table(List.of("SLOT", "MASTER", "REPLICA", "EPOCH", "IN-SYNC", "ACCOUNTS"), rows.stream().map(r -> List.of(
+                    Output.table(List.of("SLOT", "MASTER", "REPLICA", "EPOCH", "IN-SYNC", "LAG", "ACCOUNTS"), rows.stream().map(r -> List.of(
                             String.valueOf(r.id()), r.master(), r.replica() == null ? "-" : r.replica(), String.valueOf(r.epoch()),
-                            r.inSync() ? "yes" : "NO", String.valueOf(r.accounts()))).toList());
+                            r.inSync() ? "yes" : "NO", lag(r, now), String.valueOf(r.accounts()))).toList());
                 }
             }
+        }
+
+        private static String lag(Row r, Instant now) {
+            if (r.lagMs() == null) {
+                return "-";
+            }
+            Duration age = Duration.between(r.lagReported(), now);
+            String lag = Output.duration(r.lagMs());
+            return age.compareTo(STALE_REPORT) > 0 ? lag + " (" + Output.duration(age.toMillis()) + " old)" : lag;
         }
     }
 
