@@ -28,8 +28,11 @@ import java.util.function.Predicate;
 final class BlobStore {
     private static final int BUFFER = 64 * 1024;
 
-    /** A body now on disk; {@code dirToSync} is its directory when a rename into it still needs an fsync. */
-    record Written(String hash, long size, Path dirToSync) {}
+    /**
+     * A body now on disk; {@code dirToSync} is its directory when a rename into it still needs an fsync;
+     * {@code header} its top-level header as {@link HeaderCapture} keeps it (null when over the cap).
+     */
+    record Written(String hash, long size, Path dirToSync, byte[] header) {}
 
     private final Path root;
     private final Path tmp;
@@ -69,16 +72,21 @@ final class BlobStore {
         return true;
     }
 
-    /** Writes and fsyncs the body, leaving it pinned; the caller must {@link #unpin} it. */
+    /**
+     * Writes and fsyncs the body, leaving it pinned; the caller must {@link #unpin} it. The header is captured from
+     * the same buffers as they are written, so it costs no second read.
+     */
     Written write(MessageContent content) throws IOException {
         Path temp = tmp.resolve(UUID.randomUUID() + ".tmp");
         MessageDigest sha = sha256();
+        HeaderCapture header = new HeaderCapture();
         long size = 0;
         try (InputStream in = content.open();
              FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buf = new byte[BUFFER];
             for (int n; (n = in.read(buf)) >= 0; ) {
                 sha.update(buf, 0, n);
+                header.update(buf, 0, n);
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
                 while (bb.hasRemaining()) {
                     out.write(bb);
@@ -96,7 +104,7 @@ final class BlobStore {
             Path target = path(hash);
             if (Files.exists(target) && Files.size(target) == size) {
                 Files.delete(temp); // already stored: bodies are immutable and shared
-                return new Written(hash, size, null);
+                return new Written(hash, size, null, header.header());
             }
             Path dir = target.getParent();
             if (!Files.isDirectory(dir)) {
@@ -104,7 +112,7 @@ final class BlobStore {
                 createDirSynced(dir);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return new Written(hash, size, dir);
+            return new Written(hash, size, dir, header.header());
         } catch (IOException | RuntimeException e) {
             unpin(hash);
             Files.deleteIfExists(temp);

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -166,6 +167,11 @@ public final class FaultInjectingSlotStore implements SlotStore {
     @Override
     public List<MessageMeta> messages(long mailboxId, long fromUid, long toUid) {
         return delegate.messages(mailboxId, fromUid, toUid);
+    }
+
+    @Override
+    public Map<Long, byte[]> headers(long mailboxId, long fromUid, long toUid) {
+        return delegate.headers(mailboxId, fromUid, toUid);
     }
 
     @Override

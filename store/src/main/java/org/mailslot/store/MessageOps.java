@@ -3,6 +3,8 @@ package org.mailslot.store;
 import static org.mailslot.store.StoreException.Reason.NOT_FOUND;
 import static org.mailslot.store.StoreException.Reason.OVER_QUOTA;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,18 +17,16 @@ import java.util.TreeSet;
 final class MessageOps {
     /**
      * The parts of a message row that do not depend on where it lands. A new message has emailId and threadId 0
-     * (allocated at insert) and the msg-ids that thread it; a copy carries its ids and no msg-ids.
+     * (allocated at insert) and the msg-ids that thread it; a copy carries its ids and no msg-ids. {@code header} is
+     * the cached top-level header ({@link HeaderCapture}), null when there is none.
      */
     record Content(Set<String> flags, long internalDateMillis, long size, String blobHash, String envelope,
-                   String body, String bodyStructure, long emailId, long threadId, List<String> messageIds) {
-        static Content of(MessageMeta m) {
+                   String body, String bodyStructure, long emailId, long threadId, List<String> messageIds,
+                   byte[] header) {
+        /** A copy of a stored row, with that row's cached header. */
+        static Content of(MessageMeta m, byte[] header) {
             return new Content(m.flags(), m.internalDate().toEpochMilli(), m.size(), m.blobHash(), m.envelope(),
-                    m.body(), m.bodyStructure(), m.emailId(), m.threadId(), List.of());
-        }
-
-        Content withFlags(Set<String> f) {
-            return new Content(f, internalDateMillis, size, blobHash, envelope, body, bodyStructure, emailId, threadId,
-                    messageIds);
+                    m.body(), m.bodyStructure(), m.emailId(), m.threadId(), List.of(), header);
         }
     }
 
@@ -50,10 +50,10 @@ final class MessageOps {
         tx.touched(mailboxId, modSeq);
         String flags = Flags.encode(new TreeSet<>(m.flags()));
         tx.update("INSERT INTO message(mailbox_id, uid, modseq, flags, seen, internal_date, size, blob_hash,"
-                        + " envelope, body, body_structure, email_id, thread_id)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " envelope, body, body_structure, email_id, thread_id, header)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 mailboxId, uid, modSeq, flags, seen, m.internalDateMillis(), m.size(),
-                m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), emailId, threadId);
+                m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), emailId, threadId, m.header());
         tx.update("UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + 1 WHERE id = ?",
                 m.size(), mb.accountId());
         Map<String, Object> payload = Tx.payload("accountId", mb.accountId(), "mailboxId", mailboxId, "uid", uid,
@@ -61,12 +61,26 @@ final class MessageOps {
                 "blobHash", m.blobHash(), "envelope", m.envelope(), "body", m.body(),
                 "bodyStructure", m.bodyStructure(), "emailId", emailId, "threadId", threadId, "uidNext", uid + 1,
                 "highestModSeq", modSeq);
+        if (m.header() != null) {
+            payload.put("header", m.header()); // base64 in the JSON: a replica replaying the log keeps the cache
+        }
         if (m.threadId() == 0 && !m.messageIds().isEmpty()) {
             payload.put("messageIds", m.messageIds()); // what Threads recorded, so a replay can record them too
         }
         payload.putAll(extra);
         tx.change("message.add", payload);
         return new AppendResult(mailboxId, mb.uidValidity(), uid, modSeq);
+    }
+
+    /**
+     * The cached header of one row, null when it has none; read per row (not with the range) so a copy of a large
+     * mailbox holds one header at a time.
+     */
+    private static byte[] header(Tx tx, long mailboxId, long uid) throws SQLException {
+        try (PreparedStatement st = tx.prepare("SELECT header FROM message WHERE mailbox_id = ? AND uid = ?",
+                mailboxId, uid); ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getBytes(1) : null;
+        }
     }
 
     static long usedBytes(Tx tx, long accountId) throws SQLException {
@@ -183,7 +197,7 @@ final class MessageOps {
         checkQuota(tx, to.accountId(), total, quotaBytes);
         List<AppendResult> out = new ArrayList<>();
         for (MessageMeta m : source) {
-            out.add(insert(tx, toMailboxId, Content.of(m),
+            out.add(insert(tx, toMailboxId, Content.of(m, header(tx, fromMailboxId, m.uid())),
                     Tx.payload("copiedFrom", Tx.payload("mailboxId", fromMailboxId, "uid", m.uid()))));
         }
         return out;
@@ -203,7 +217,7 @@ final class MessageOps {
         }
         List<AppendResult> added = new ArrayList<>();
         for (MessageMeta m : source) {
-            added.add(insert(tx, toMailboxId, Content.of(m),
+            added.add(insert(tx, toMailboxId, Content.of(m, header(tx, fromMailboxId, m.uid())),
                     Tx.payload("movedFrom", Tx.payload("mailboxId", fromMailboxId, "uid", m.uid()))));
         }
         long expungeModSeq = hide(tx, Sql.requireMailbox(tx.c(), fromMailboxId), source, 2, "move");
@@ -270,7 +284,7 @@ final class MessageOps {
     static void moveAll(Tx tx, Mailbox from, Mailbox to) throws SQLException {
         List<MessageMeta> rows = Sql.messages(tx.c(), "mailbox_id = ? AND state = 0 ORDER BY uid", from.id());
         for (MessageMeta m : rows) {
-            insert(tx, to.id(), Content.of(m),
+            insert(tx, to.id(), Content.of(m, header(tx, from.id(), m.uid())),
                     Tx.payload("movedFrom", Tx.payload("mailboxId", from.id(), "uid", m.uid())));
         }
         hide(tx, Sql.requireMailbox(tx.c(), from.id()), rows, 2, "rename");
@@ -283,7 +297,7 @@ final class MessageOps {
         for (MessageMeta m : rows) {
             long target = restoreTarget(tx, m.mailboxId());
             tx.update("UPDATE message SET state = 2 WHERE mailbox_id = ? AND uid = ?", m.mailboxId(), m.uid());
-            insert(tx, target, Content.of(m),
+            insert(tx, target, Content.of(m, header(tx, m.mailboxId(), m.uid())),
                     Tx.payload("restoredFrom", Tx.payload("mailboxId", m.mailboxId(), "uid", m.uid())));
         }
         return rows.size();

@@ -11,7 +11,7 @@ import java.sql.Statement;
  * so slot files of every earlier version keep working.
  */
 final class Schema {
-    static final int VERSION = 5;
+    static final int VERSION = 6;
 
     private static final String[] DDL = {
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -83,7 +83,16 @@ final class Schema {
                 + " thread_id INTEGER NOT NULL, PRIMARY KEY(account_id, message_id)) WITHOUT ROWID",
     };
 
-    private static final String[][] MIGRATIONS = {V2, V3, V4, V5};
+    /**
+     * Version 6: each message's top-level header bytes as stored in its blob ({@link HeaderCapture}), so IMAP header
+     * keys and header FETCHes read one column instead of opening a file per message. NULL when the header is longer
+     * than {@link HeaderCapture#MAX_BYTES} and for every row stored before it: readers then go to the blob.
+     */
+    private static final String[] V6 = {
+        "ALTER TABLE message ADD COLUMN header BLOB",
+    };
+
+    private static final String[][] MIGRATIONS = {V2, V3, V4, V5, V6};
 
     private Schema() {}
 

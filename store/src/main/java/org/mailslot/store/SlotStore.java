@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -116,6 +117,16 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
     List<MessageMeta> summaries(long mailboxId);
 
     Optional<MessageMeta> message(long mailboxId, long uid);
+
+    /**
+     * The top-level header of each visible message with {@code fromUid <= uid <= toUid} that has one kept with its
+     * row, by uid, in one query: the blob's bytes from its start up to and including the line break of the first
+     * blank line (a LF after a LF or after CR LF), or the whole message when it has no blank line. A message whose
+     * header is longer than 64 KiB, or that was stored before the slot kept headers, is absent: read its blob
+     * ({@link #openBody}). So IMAP header keys and header FETCHes need no file per message. A mailbox that does not
+     * exist has none.
+     */
+    Map<Long, byte[]> headers(long mailboxId, long fromUid, long toUid);
 
     /** uid, modseq and flags of every visible message, ascending uid: what SELECT needs, without IMAP strings. */
     List<MessageFlags> flagsAndUids(long mailboxId);

@@ -23,7 +23,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -317,7 +319,8 @@ final class SqliteSlotStore implements SlotStore {
             }
             faults.at(FaultInjectingSlotStore.FaultPoint.AFTER_BLOB_WRITE);
             return new Prepared(blob, new MessageOps.Content(normalized, internalDate.toEpochMilli(), blob.size(),
-                    blob.hash(), index.envelope(), index.body(), index.bodyStructure(), 0, 0, index.threadIds()));
+                    blob.hash(), index.envelope(), index.body(), index.bodyStructure(), 0, 0, index.threadIds(),
+                    blob.header()));
         } catch (IOException | RuntimeException e) {
             blobs.unpin(blob.hash());
             if (e instanceof StoreException se) {
@@ -468,6 +471,21 @@ final class SqliteSlotStore implements SlotStore {
             Sql.requireMailbox(c, mailboxId);
             return Sql.messages(c, "mailbox_id = ? AND state = 0 AND uid BETWEEN ? AND ? ORDER BY uid", mailboxId,
                     fromUid, toUid);
+        });
+    }
+
+    @Override
+    public Map<Long, byte[]> headers(long mailboxId, long fromUid, long toUid) {
+        return reads.read(c -> {
+            Map<Long, byte[]> out = new HashMap<>();
+            try (PreparedStatement st = Sql.prepare(c, "SELECT uid, header FROM message WHERE mailbox_id = ?"
+                    + " AND state = 0 AND uid BETWEEN ? AND ? AND header IS NOT NULL", mailboxId, fromUid, toUid);
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getBytes(2));
+                }
+            }
+            return out;
         });
     }
 

@@ -1,6 +1,7 @@
 package org.mailslot.store;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -79,7 +81,7 @@ final class Verifier {
         long n = 0;
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT m.mailbox_id, m.uid, m.modseq, m.size, m.blob_hash, m.state,"
-                     + " m.expunged_modseq, b.uid_next, b.highest_modseq, b.id FROM message m"
+                     + " m.expunged_modseq, b.uid_next, b.highest_modseq, b.id, m.header FROM message m"
                      + " LEFT JOIN mailbox b ON b.id = m.mailbox_id")) {
             while (rs.next()) {
                 n++;
@@ -106,24 +108,45 @@ final class Verifier {
                 if (state == 2) {
                     continue; // a tombstone needs no body
                 }
-                checkBody(where, hash, size);
+                if (checkBody(where, hash, size)) {
+                    checkHeader(where, hash, rs.getBytes(11));
+                }
             }
         }
         return n;
     }
 
-    private void checkBody(String where, String hash, long size) {
+    /** Whether the row's blob exists with the row's size; each problem found is noted. */
+    private boolean checkBody(String where, String hash, long size) {
         if (!BlobStore.isHash(hash)) {
             problems.add(where + ": invalid blob hash " + hash);
-            return;
+            return false;
         }
         try {
             long actual = Files.size(blobs.path(hash));
             if (actual != size) {
                 problems.add(where + ": blob " + hash + " has " + actual + " bytes, row says " + size);
+                return false;
             }
+            return true;
         } catch (NoSuchFileException e) {
             problems.add(where + ": blob " + hash + " is missing");
+        } catch (IOException e) {
+            problems.add(where + ": blob " + hash + " unreadable: " + e.getMessage());
+        }
+        return false;
+    }
+
+    /** A cached header must be exactly what {@link HeaderCapture} takes from the blob: readers trust it as the blob. */
+    private void checkHeader(String where, String hash, byte[] header) {
+        if (header == null) {
+            return; // none kept: readers use the blob
+        }
+        try (InputStream in = blobs.open(hash)) {
+            byte[] prefix = in.readNBytes(HeaderCapture.MAX_BYTES + 1);
+            if (!Arrays.equals(header, HeaderCapture.of(prefix))) {
+                problems.add(where + ": cached header differs from the header of blob " + hash);
+            }
         } catch (IOException e) {
             problems.add(where + ": blob " + hash + " unreadable: " + e.getMessage());
         }

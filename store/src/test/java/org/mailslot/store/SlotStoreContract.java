@@ -779,6 +779,62 @@ abstract class SlotStoreContract {
         assertThat(store.verify().problems()).isEmpty();
     }
 
+    /** The top-level header is kept with every row that refers to the message, however the row was made. */
+    @Test
+    void headersAreKeptWithEveryRowOfTheMessage() {
+        store.createAccount(ALICE);
+        store.createAccount(BOB);
+        String header = "From: A <a@x>\r\nSubject: =?UTF-8?B?w6l0w6k=?=\r\n folded\r\n\r\n";
+        byte[] crlf = (header + "body\r\n\r\nmore\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] lf = "Subject: lf\nX: y\n\nbody\n".getBytes(StandardCharsets.UTF_8);
+        byte[] noBlankLine = "Subject: only a header\r\nX: y\r\n".getBytes(StandardCharsets.UTF_8);
+        byte[] huge = ("Subject: huge\r\nX-Long: " + "a".repeat(64 * 1024) + "\r\n\r\nbody\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        AppendResult a = store.append(ALICE, "INBOX", MessageContent.of(crlf), Set.of(), DATE, 0);
+        AppendResult b = store.append(ALICE, "INBOX", MessageContent.of(lf), Set.of(), DATE, 0);
+        List<AppendResult> more = store.appendAll(ALICE, "INBOX", List.of(
+                new AppendRequest(MessageContent.of(noBlankLine), Set.of(), DATE),
+                new AppendRequest(MessageContent.of(huge), Set.of(), DATE)), 0);
+        store.deliver(MessageContent.of(lf), DATE, List.of(new DeliveryTarget(ALICE, 0), new DeliveryTarget(BOB, 0)));
+        long box = a.mailboxId();
+        java.util.Map<Long, byte[]> headers = store.headers(box, 1, Long.MAX_VALUE);
+        assertThat(headers).containsOnlyKeys(a.uid(), b.uid(), more.get(0).uid(), 5L); // the huge one: over the cap
+        assertThat(new String(headers.get(a.uid()), StandardCharsets.UTF_8)).isEqualTo(header);
+        assertThat(headers.get(b.uid())).isEqualTo("Subject: lf\nX: y\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(headers.get(more.get(0).uid())).isEqualTo(noBlankLine); // no blank line: the whole message
+        assertThat(headers.get(5L)).isEqualTo(headers.get(b.uid())); // delivered
+        assertThat(store.headers(inbox(BOB).id(), 1, 1)).containsOnlyKeys(1L);
+        assertThat(store.headers(box, 2, 3)).containsOnlyKeys(b.uid(), more.get(0).uid());
+        assertThat(store.headers(box + 1000, 1, 100)).isEmpty();
+
+        long archive = store.mailbox(ALICE, "Archive").orElseThrow().id();
+        long trash = store.mailbox(ALICE, "Trash").orElseThrow().id();
+        List<AppendResult> copied = store.copy(box, List.of(a.uid(), more.get(1).uid()), archive, 0);
+        List<MoveResult> moved = store.move(box, List.of(b.uid()), trash, 0);
+        assertThat(store.headers(archive, 1, 10)).containsOnlyKeys(copied.get(0).uid()); // the huge one stays absent
+        assertThat(store.headers(archive, 1, 10).get(copied.get(0).uid())).isEqualTo(headers.get(a.uid()));
+        assertThat(store.headers(trash, 1, 10).get(moved.getFirst().targetUid())).isEqualTo(headers.get(b.uid()));
+        assertThat(store.headers(box, 1, 10)).doesNotContainKey(b.uid()); // moved away: not visible there
+
+        store.expunge(box, List.of(a.uid()));
+        assertThat(store.headers(box, 1, 10)).doesNotContainKey(a.uid());
+        assertThat(store.restore(ALICE, Instant.EPOCH)).isEqualTo(1);
+        MessageMeta restored = store.messages(box).getLast();
+        assertThat(restored.blobHash()).isEqualTo(store.message(archive, copied.get(0).uid()).orElseThrow().blobHash());
+        assertThat(store.headers(box, restored.uid(), restored.uid()).get(restored.uid()))
+                .isEqualTo(headers.get(a.uid()));
+
+        // the change log carries the header, so a replica replaying it keeps the cache
+        String add = new String(store.changesSince(0, 10_000).stream().filter(c -> c.kind().equals("message.add"))
+                .toList().getFirst().payload(), StandardCharsets.UTF_8);
+        assertThat(add).contains("\"header\":\"" + java.util.Base64.getEncoder().encodeToString(
+                header.getBytes(StandardCharsets.UTF_8)) + "\"");
+        assertThat(store.verify().problems()).isEmpty();
+        reopen();
+        assertThat(store.headers(box, a.uid(), a.uid())).isEmpty(); // expunged, restored under a new uid
+        assertThat(store.headers(trash, 1, 10).get(moved.getFirst().targetUid())).isEqualTo(headers.get(b.uid()));
+    }
+
     static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }

@@ -78,6 +78,7 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             st.execute("DROP INDEX message_select");
             st.execute("DROP TABLE thread_msgid");
             st.execute("ALTER TABLE message DROP COLUMN thread_id");
+            st.execute("ALTER TABLE message DROP COLUMN header");
             for (String col : List.of("messages", "unseen", "size", "purged_modseq")) {
                 st.execute("ALTER TABLE mailbox DROP COLUMN " + col);
             }
@@ -114,6 +115,7 @@ class SqliteSlotStoreTest extends SlotStoreContract {
              java.sql.Statement st = c.createStatement()) {
             st.execute("DROP TABLE thread_msgid");
             st.execute("ALTER TABLE message DROP COLUMN thread_id");
+            st.execute("ALTER TABLE message DROP COLUMN header");
             st.execute("UPDATE meta SET value = 4 WHERE key = 'schema_version'");
         }
         store = open(dir.resolve("slot"));
@@ -133,6 +135,53 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(Schema.VERSION);
         }
+    }
+
+    /**
+     * A slot of schema version 5 (before headers were kept with the rows) has no cached header after the migration:
+     * readers go to the blobs, which still answer; a copy of an old row has none either, new messages have theirs.
+     */
+    @Test
+    void version5SlotHasNoCachedHeaders() throws Exception {
+        store.createAccount(ALICE);
+        AppendResult old = append(ALICE, "INBOX", "old");
+        store.close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE message DROP COLUMN header");
+            st.execute("UPDATE meta SET value = 5 WHERE key = 'schema_version'");
+        }
+        store = open(dir.resolve("slot"));
+        long box = old.mailboxId();
+        assertThat(store.headers(box, 1, 10)).isEmpty();
+        assertThat(read(store, store.message(box, old.uid()).orElseThrow().blobHash())).isEqualTo(mail("old"));
+        long archive = store.mailbox(ALICE, "Archive").orElseThrow().id();
+        store.copy(box, List.of(old.uid()), archive, 0);
+        assertThat(store.headers(archive, 1, 10)).isEmpty();
+        AppendResult fresh = append(ALICE, "INBOX", "new");
+        assertThat(store.headers(box, 1, 10)).containsOnlyKeys(fresh.uid());
+        assertThat(store.verify().problems()).isEmpty();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(Schema.VERSION);
+        }
+    }
+
+    /** verify() checks that a cached header is exactly the blob's: readers trust it in place of the blob. */
+    @Test
+    void verifyFindsACachedHeaderThatDiffersFromTheBlob() throws Exception {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "h1");
+        store.close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("UPDATE message SET header = X'5375626A6563743A20780D0A0D0A' WHERE uid = " + a.uid());
+        }
+        store = open(dir.resolve("slot"));
+        assertThat(store.verify().problems()).singleElement().asString()
+                .contains("message " + a.mailboxId() + "/" + a.uid(), "cached header");
     }
 
     /** verify() compares the STATUS counters with the real sums. */
