@@ -12,6 +12,7 @@ import org.mailslot.protocols.imap.response.ResponseWriter;
 import org.mailslot.store.MessageMeta;
 import org.mailslot.store.SlotStore;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -20,20 +21,24 @@ import java.util.List;
  * The body of one message as FETCH needs it, read no further than the sections asked for. BODY[], RFC822,
  * BODY[]&lt;partial&gt;, BINARY[] and the top-level TEXT are byte ranges of the stored message whose size is known
  * (MessageMeta.size), so they are streamed from the blob to the connection as literals without holding the message;
- * the top-level HEADER and HEADER.FIELDS read the message only up to its blank line ({@link HeaderPrefix}); numbered
- * parts and decoded BINARY need the part map and read the whole message, once per message.
+ * the top-level HEADER, HEADER.FIELDS(.NOT) and where TEXT starts come from the header the store keeps with the row
+ * ({@link CachedHeaders}) or, for a message without one, from the blob read only up to its blank line
+ * ({@link HeaderPrefix}); numbered parts and decoded BINARY need the part map and read the whole message, once per
+ * message.
  */
 final class FetchBody {
     private final SlotStore store;
     private final MessageMeta meta;
     private final FetchRenderer renderer;
+    private final CachedHeaders headers;
     private PartMap full;
     private PartMap header;
 
-    FetchBody(SlotStore store, MessageMeta meta, FetchRenderer renderer) {
+    FetchBody(SlotStore store, MessageMeta meta, FetchRenderer renderer, CachedHeaders headers) {
         this.store = store;
         this.meta = meta;
         this.renderer = renderer;
+        this.headers = headers;
     }
 
     /** The literal of BODY[section]&lt;partial&gt;. */
@@ -141,7 +146,9 @@ final class FetchBody {
             return full;
         }
         if (header == null) {
-            try (InputStream in = store.openBody(meta.blobHash())) {
+            // the kept header is the blob's first bytes through its first blank line: the same prefix either way
+            byte[] kept = headers.get(meta.uid());
+            try (InputStream in = kept != null ? new ByteArrayInputStream(kept) : store.openBody(meta.blobHash())) {
                 header = renderer.map(HeaderPrefix.read(in));
             }
         }

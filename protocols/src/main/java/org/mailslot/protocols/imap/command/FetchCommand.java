@@ -30,7 +30,7 @@ import java.util.Set;
  * the new FLAGS. A message that another session expunged but whose EXPUNGE this client has not been told yet is
  * left out, and the tagged answer is {@code NO [EXPUNGEISSUED]} (as Dovecot does): its body may already be gone.
  * Bodies are read per message only as far as the sections need ({@link FetchBody}): whole-message ranges stream
- * from the blob. A BINARY part that cannot be decoded is found before its message's line starts, so the line is
+ * from the blob, top-level header sections come from the headers kept with the rows ({@link CachedHeaders}). A BINARY part that cannot be decoded is found before its message's line starts, so the line is
  * never half written.
  */
 public final class FetchCommand {
@@ -70,6 +70,7 @@ public final class FetchCommand {
             Resync.vanishedEarlier(s, sel, r.changedSince(), within, Resync.highestUid(s, sel));
         }
         FetchRenderer renderer = new FetchRenderer(s.settings().message());
+        CachedHeaders headers = new CachedHeaders(s.store(), sel.mailboxId(), uids); // read only if a section needs one
         ResponseWriter out = s.out();
         boolean missing = false;
         String unknownCte = null;
@@ -84,7 +85,7 @@ public final class FetchCommand {
                 continue;
             }
             int seq = sel.seq(uid);
-            FetchBody body = new FetchBody(s.store(), m, renderer);
+            FetchBody body = new FetchBody(s.store(), m, renderer, headers);
             // decoded parts first: a part that cannot be decoded ends the command before its line starts
             BinaryResult[] binaries = new BinaryResult[attrs.size()];
             for (int i = 0; i < attrs.size() && unknownCte == null; i++) {

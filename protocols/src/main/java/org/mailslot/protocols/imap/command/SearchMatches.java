@@ -10,7 +10,6 @@ import org.mailslot.protocols.imap.session.SelectedMailbox;
 import org.mailslot.store.MessageMeta;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -27,8 +26,9 @@ import java.util.Map;
  * @param sequences     the matches' sequence numbers, ascending
  * @param uids          their UIDs, same order
  * @param highestModSeq the highest MODSEQ among the matches, 0 when none (RFC 7162 "(MODSEQ n)")
+ * @param source        the messages' header bytes for keys that read them ({@link #source}), for SORT and THREAD too
  */
-record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long highestModSeq) {
+record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long highestModSeq, MessageSource source) {
 
     /** For SEARCH: the stored fields are read only when a key needs them. */
     static SearchMatches of(ImapSession s, SearchKey key) throws IOException {
@@ -50,10 +50,11 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
         }
         List<MessageMeta> view = stored ? storedView(s) : sessionView(s);
         long mailboxId = sel.mailboxId();
+        MessageSource source = source(s, view);
         SearchEvaluator evaluator = new SearchEvaluator(s.settings().message(),
                 (needle, field) -> s.store().searchText(mailboxId, needle,
                         field == TextField.BODY ? org.mailslot.store.TextField.BODY : org.mailslot.store.TextField.TEXT),
-                source(s), s.context().clock(), ZoneOffset.UTC);
+                source, s.context().clock(), ZoneOffset.UTC);
         SearchResult found = evaluator.search(key, view, s.savedSearch());
         int kept = 0;
         int[] seqs = new int[found.count()];
@@ -68,12 +69,19 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
                 kept++;
             }
         }
-        return new SearchMatches(view, Arrays.copyOf(seqs, kept), Arrays.copyOf(uids, kept), highest);
+        return new SearchMatches(view, Arrays.copyOf(seqs, kept), Arrays.copyOf(uids, kept), highest, source);
     }
 
-    /** The stored bytes of a message, for the keys that read its header. */
-    static MessageSource source(ImapSession s) {
-        return m -> m.blobHash() == null ? InputStream.nullInputStream() : s.store().openBody(m.blobHash());
+    /**
+     * The stored bytes of the view's messages, for the keys that read a header: the headers the store keeps with the
+     * rows, read a window at a time and only once a header key is evaluated ({@link CachedHeaders}), else the blob.
+     */
+    private static MessageSource source(ImapSession s, List<MessageMeta> view) {
+        long[] uids = new long[view.size()];
+        for (int i = 0; i < uids.length; i++) {
+            uids[i] = view.get(i).uid();
+        }
+        return new CachedHeaders(s.store(), s.selected().mailboxId(), uids).source();
     }
 
     int count() {

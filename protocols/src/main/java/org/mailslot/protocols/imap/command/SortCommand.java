@@ -24,7 +24,7 @@ public final class SortCommand {
         List<SortCriterion> criteria = r.criteria().stream()
                 .map(c -> new SortCriterion(SortCriterion.Key.valueOf(c.key().name()), c.reverse()))
                 .toList();
-        int[] sorted = new Sorter(s.settings().message(), SearchMatches.source(s))
+        int[] sorted = new Sorter(s.settings().message(), found.source())
                 .sort(found.view(), found.sequences(), criteria);
         long[] numbers = new long[sorted.length];
         long[] uids = new long[sorted.length];

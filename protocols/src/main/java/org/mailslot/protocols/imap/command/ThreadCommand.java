@@ -20,7 +20,7 @@ public final class ThreadCommand {
     public static void run(ImapSession s, ImapRequest.Thread r) throws IOException {
         SearchMatches found = SearchMatches.of(s, r.key(), true);
         ThreadAlgorithm algorithm = ThreadAlgorithm.valueOf(r.algorithm().name());
-        List<ThreadNode> threads = new Threader(s.settings().message(), SearchMatches.source(s))
+        List<ThreadNode> threads = new Threader(s.settings().message(), found.source())
                 .thread(found.view(), found.sequences(), algorithm);
         List<MessageMeta> view = found.view();
         String data = r.uid() ? ThreadNode.toWire(threads, seq -> view.get(seq - 1).uid()) : ThreadNode.toWire(threads);
