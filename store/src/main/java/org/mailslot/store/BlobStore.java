@@ -133,6 +133,10 @@ final class BlobStore {
         }
     }
 
+    boolean exists(String hash) {
+        return isHash(hash) && Files.isRegularFile(path(hash));
+    }
+
     InputStream open(String hash) throws IOException {
         if (!isHash(hash)) {
             throw new NoSuchFileException("not a blob hash: " + hash);

@@ -210,6 +210,26 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public int applyChanges(List<ChangeRecord> records) {
+        return delegate.applyChanges(records);
+    }
+
+    @Override
+    public boolean hasBody(String blobHash) {
+        return delegate.hasBody(blobHash);
+    }
+
+    @Override
+    public void receiveBody(String blobHash, InputStream in) {
+        delegate.receiveBody(blobHash, in);
+    }
+
+    @Override
+    public String contentDigest() {
+        return delegate.contentDigest();
+    }
+
+    @Override
     public VerifyReport verify() {
         return delegate.verify();
     }

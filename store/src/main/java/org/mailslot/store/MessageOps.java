@@ -56,17 +56,9 @@ final class MessageOps {
                 m.blobHash(), m.envelope(), m.body(), m.bodyStructure(), emailId, threadId, m.header());
         tx.update("UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + 1 WHERE id = ?",
                 m.size(), mb.accountId());
+        // the row itself (cached IMAP strings, header, thread ids) travels as row images; these name the message
         Map<String, Object> payload = Tx.payload("accountId", mb.accountId(), "mailboxId", mailboxId, "uid", uid,
-                "modSeq", modSeq, "flags", flags, "internalDate", m.internalDateMillis(), "size", m.size(),
-                "blobHash", m.blobHash(), "envelope", m.envelope(), "body", m.body(),
-                "bodyStructure", m.bodyStructure(), "emailId", emailId, "threadId", threadId, "uidNext", uid + 1,
-                "highestModSeq", modSeq);
-        if (m.header() != null) {
-            payload.put("header", m.header()); // base64 in the JSON: a replica replaying the log keeps the cache
-        }
-        if (m.threadId() == 0 && !m.messageIds().isEmpty()) {
-            payload.put("messageIds", m.messageIds()); // what Threads recorded, so a replay can record them too
-        }
+                "modSeq", modSeq, "blobHash", m.blobHash(), "emailId", emailId, "threadId", threadId);
         payload.putAll(extra);
         tx.change("message.add", payload);
         return new AppendResult(mailboxId, mb.uidValidity(), uid, modSeq);

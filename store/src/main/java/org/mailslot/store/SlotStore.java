@@ -145,9 +145,29 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
 
     QuotaUsage quotaUsage(long accountId);
 
+    /** The change log after {@code seq}, at most {@code max} records, ascending: what replication ships. */
     List<ChangeRecord> changesSince(long seq, int max);
 
     long lastChangeSeq();
+
+    /**
+     * Replica side: applies a master's change records in one durable transaction (records at or below
+     * {@link #lastChangeSeq()} are skipped; a gap, a bad checksum or a body not yet received fails them all).
+     * Returns how many were applied.
+     */
+    int applyChanges(List<ChangeRecord> records);
+
+    /** Whether the body with this SHA-256 is stored here. */
+    boolean hasBody(String blobHash);
+
+    /**
+     * Replica side: stores a body that arrived from the master, durably, after checking that its SHA-256 is
+     * {@code blobHash} (DESIGN.md section 5, invariant 5); a body with another hash is refused.
+     */
+    void receiveBody(String blobHash, InputStream in);
+
+    /** SHA-256 over every replicated row in key order: two copies at the same seq have the same digest. */
+    String contentDigest();
 
     /** Re-hashes every blob and checks every row and change record. Orphan blobs are not problems. */
     VerifyReport verify();

@@ -135,6 +135,7 @@ final class SlotWriter implements AutoCloseable {
                 st.execute("SAVEPOINT request");
                 try {
                     results[i] = batch.get(i).op.apply(tx);
+                    tx.captureRest();
                     st.execute("RELEASE request");
                 } catch (SQLException | RuntimeException e) {
                     st.execute("ROLLBACK TO request");

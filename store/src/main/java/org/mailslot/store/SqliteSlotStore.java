@@ -60,6 +60,8 @@ final class SqliteSlotStore implements SlotStore {
     private final SearchIndex search;
     private final SelectCache selectCache = new SelectCache();
     private final long epoch;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RowCapture capture;
     private boolean closed;
 
     static SqliteSlotStore open(Path slotDir, int slotId, StoreSettings settings) {
@@ -88,6 +90,7 @@ final class SqliteSlotStore implements SlotStore {
             Schema.apply(w);
             epoch = meta(w, "epoch");
             w.commit();
+            capture = RowCapture.install(w);
             List<Connection> readers = new ArrayList<>();
             for (int i = 0; i < READ_CONNECTIONS; i++) {
                 Connection r = connect(url);
@@ -643,6 +646,59 @@ final class SqliteSlotStore implements SlotStore {
         Objects.requireNonNull(field, "field");
         reads.read(c -> Sql.requireMailbox(c, mailboxId));
         return search.search(mailboxId, needle, field);
+    }
+
+    @Override
+    public int applyChanges(List<ChangeRecord> records) {
+        Objects.requireNonNull(records, "records");
+        if (records.isEmpty()) {
+            return 0;
+        }
+        ChangeApplier applier = new ChangeApplier(capture.tables(), JSON, blobs::exists);
+        return writer.submit(tx -> applier.apply(tx, records), null);
+    }
+
+    @Override
+    public boolean hasBody(String blobHash) {
+        return blobs.exists(blobHash);
+    }
+
+    @Override
+    public void receiveBody(String blobHash, InputStream in) {
+        if (!BlobStore.isHash(blobHash)) {
+            throw new StoreException(INVALID, "not a body hash: " + blobHash);
+        }
+        try {
+            BlobStore.Written w = blobs.write(new MessageContent() {
+                @Override
+                public long size() {
+                    return -1;
+                }
+
+                @Override
+                public InputStream open() {
+                    return in;
+                }
+            });
+            try {
+                if (w.dirToSync() != null) {
+                    BlobStore.syncDir(w.dirToSync());
+                }
+            } finally {
+                blobs.unpin(w.hash());
+            }
+            if (!w.hash().equals(blobHash)) {
+                throw new StoreException(IO, "body " + blobHash + " arrived with SHA-256 " + w.hash()
+                        + ": refused (damaged in transit or on the sender's disk)");
+            }
+        } catch (IOException e) {
+            throw new StoreException(IO, "cannot store body " + blobHash + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String contentDigest() {
+        return reads.read(c -> ContentDigest.of(c, capture.tables()));
     }
 
     @Override

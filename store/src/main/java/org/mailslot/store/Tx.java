@@ -13,6 +13,7 @@ import java.util.zip.CRC32C;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 /** The writer's open transaction: the connection plus the change records it appended. */
 final class Tx {
@@ -39,8 +40,16 @@ final class Tx {
         return nowMillis;
     }
 
-    /** Appends a change record to the log inside this transaction. */
+    /**
+     * Appends a change record to the log inside this transaction, with the images of every row written since the
+     * previous record ({@link RowCapture}) under {@code "rows"}: what a replica applies.
+     */
     void change(String kind, Map<String, Object> payload) throws SQLException {
+        List<RawValue> rows = new ArrayList<>();
+        for (String image : RowCapture.drain(connection)) {
+            rows.add(new RawValue(image));
+        }
+        payload.put("rows", rows);
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(payload);
@@ -59,6 +68,27 @@ final class Tx {
                 changes.add(new ChangeRecord(rs.getLong(1), epoch, kind, bytes, crc));
             }
         }
+    }
+
+    /** Rows a request wrote after its last change record go into one more record, so no write escapes the log. */
+    void captureRest() throws SQLException {
+        if (queryLong("SELECT count(*) FROM temp.repl_row") > 0) {
+            change("rows", payload());
+        }
+    }
+
+    /** A master's change record, applied to this replica copy: logged under the master's seq. */
+    void replayed(ChangeRecord r) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(
+                "INSERT INTO change_log(seq, epoch, kind, payload, crc32c) VALUES (?, ?, ?, ?, ?)")) {
+            st.setLong(1, r.seq());
+            st.setLong(2, r.epoch());
+            st.setString(3, r.kind());
+            st.setBytes(4, r.payload());
+            st.setInt(5, r.crc32c());
+            st.executeUpdate();
+        }
+        changes.add(r);
     }
 
     /** Notes that a mailbox's messages changed and its HIGHESTMODSEQ is now {@code highestModSeq}. */

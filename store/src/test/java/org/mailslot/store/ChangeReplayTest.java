@@ -1,0 +1,195 @@
+package org.mailslot.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replica copy that applies a master's change log ends up identical to the master (DESIGN.md section 5,
+ * invariants 4 and 5): same rows (content digest), same answers, its own full-text index; in order, idempotent,
+ * refusing gaps, bad checksums, missing bodies and bodies with the wrong hash.
+ */
+class ChangeReplayTest {
+    private static final long ALICE = 1001;
+    private static final long BOB = 1002;
+    private static final Instant DATE = Instant.parse("2024-05-01T10:15:30Z");
+
+    @TempDir
+    Path dir;
+    SlotStore master;
+    SlotStore replica;
+
+    @BeforeEach
+    void open() {
+        master = SlotStore.open(dir.resolve("master"), 3, StoreSettings.defaults());
+        replica = SlotStore.open(dir.resolve("replica"), 3, StoreSettings.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        master.close();
+        replica.close();
+    }
+
+    static byte[] mail(String subject, String body) {
+        return ("From: Sender <s@example.com>\r\nTo: r@example.org\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + subject.hashCode() + "@x>\r\n\r\n" + body + "\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Ships everything the replica lacks, bodies first, in batches of {@code batch} records. */
+    static int ship(SlotStore from, SlotStore to, int batch) {
+        int applied = 0;
+        while (true) {
+            List<ChangeRecord> records = from.changesSince(to.lastChangeSeq(), batch);
+            if (records.isEmpty()) {
+                return applied;
+            }
+            for (ChangeRecord r : records) {
+                for (String hash : r.bodyHashes()) {
+                    if (!to.hasBody(hash)) {
+                        try (InputStream in = from.openBody(hash)) {
+                            to.receiveBody(hash, in);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                }
+            }
+            applied += to.applyChanges(records);
+        }
+    }
+
+    @Test
+    void replicaOfEveryKindOfChangeIsIdentical() {
+        master.createAccount(ALICE);
+        master.createAccount(BOB);
+        long inbox = master.mailbox(ALICE, "INBOX").orElseThrow().id();
+        AppendResult a = master.append(ALICE, "INBOX", MessageContent.of(mail("apple", "zebra crossing")),
+                Set.of("\\Seen"), DATE, 0);
+        AppendResult b = master.append(ALICE, "INBOX", MessageContent.of(mail("re: apple", "quince")), Set.of(),
+                DATE, 0);
+        master.deliver(MessageContent.of(mail("shared", "to both")), DATE,
+                List.of(new DeliveryTarget(ALICE, 0), new DeliveryTarget(BOB, 0)));
+        master.storeFlags(inbox, List.of(a.uid(), b.uid()), FlagOp.ADD, Set.of("\\Flagged", "$Work"));
+        master.createMailbox(ALICE, "Projects/2026", SpecialUse.NONE);
+        master.copy(inbox, List.of(a.uid()), master.mailbox(ALICE, "Projects/2026").orElseThrow().id(), 0);
+        master.move(inbox, List.of(b.uid()), master.mailbox(ALICE, "Archive").orElseThrow().id(), 0);
+        master.renameMailbox(ALICE, "Projects", "Work");
+        master.setSubscribed(ALICE, "Work/2026", false);
+        master.expunge(inbox, List.of(a.uid()));
+        master.restore(ALICE, DATE);
+        master.createMailbox(BOB, "Old", SpecialUse.NONE);
+        master.deleteMailbox(BOB, "Old");
+        master.purgeExpunged(Instant.now().plus(Duration.ofDays(30)));
+
+        int shipped = ship(master, replica, 3);
+        assertThat(shipped).isEqualTo((int) master.lastChangeSeq());
+        assertThat(replica.lastChangeSeq()).isEqualTo(master.lastChangeSeq());
+        assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+        assertThat(replica.mailboxes(ALICE)).isEqualTo(master.mailboxes(ALICE));
+        long replicaInbox = replica.mailbox(ALICE, "INBOX").orElseThrow().id();
+        assertThat(replica.messages(replicaInbox)).isEqualTo(master.messages(inbox));
+        assertThat(replica.status(replicaInbox)).isEqualTo(master.status(inbox));
+        assertThat(replica.searchText(replicaInbox, "to both", TextField.BODY))
+                .isEqualTo(master.searchText(inbox, "to both", TextField.BODY)).isNotEmpty();
+        assertThat(replica.verify().problems()).isEmpty();
+
+        // the replica can take over: its next write continues the same sequences
+        master.close();
+        AppendResult next = replica.append(ALICE, "INBOX", MessageContent.of(mail("after", "failover")), Set.of(),
+                DATE, 0);
+        assertThat(next.uid()).isEqualTo(replica.status(replicaInbox).mailbox().uidNext() - 1);
+        assertThat(next.modSeq()).isGreaterThan(replica.messages(replicaInbox).getFirst().modSeq());
+        assertThat(replica.lastChangeSeq()).isGreaterThan(shipped);
+        master = SlotStore.open(dir.resolve("master"), 3, StoreSettings.defaults());
+    }
+
+    @Test
+    void randomWorkloadStaysIdenticalBatchByBatch() {
+        Random random = new Random(42);
+        master.createAccount(ALICE);
+        long inbox = master.mailbox(ALICE, "INBOX").orElseThrow().id();
+        for (int round = 0; round < 40; round++) {
+            List<Long> uids = master.messages(inbox).stream().map(MessageMeta::uid).toList();
+            switch (uids.isEmpty() ? 0 : random.nextInt(4)) {
+                case 0 -> master.append(ALICE, "INBOX", MessageContent.of(mail("m" + round, "text " + round)),
+                        Set.of(), DATE, 0);
+                case 1 -> master.storeFlags(inbox, List.of(uids.get(random.nextInt(uids.size()))), FlagOp.REPLACE,
+                        Set.of(random.nextBoolean() ? "\\Seen" : "\\Answered"));
+                case 2 -> master.expunge(inbox, List.of(uids.get(random.nextInt(uids.size()))));
+                default -> master.copy(inbox, List.of(uids.getFirst()),
+                        master.mailbox(ALICE, "Archive").orElseThrow().id(), 0);
+            }
+            ship(master, replica, 1 + random.nextInt(4));
+            assertThat(replica.contentDigest()).as("after round " + round).isEqualTo(master.contentDigest());
+        }
+    }
+
+    @Test
+    void applyingTwiceChangesNothing() {
+        master.createAccount(ALICE);
+        master.append(ALICE, "INBOX", MessageContent.of(mail("once", "x")), Set.of(), DATE, 0);
+        ship(master, replica, 100);
+        String digest = replica.contentDigest();
+        List<ChangeRecord> all = master.changesSince(0, 100);
+        assertThat(replica.applyChanges(all)).isZero();
+        assertThat(replica.contentDigest()).isEqualTo(digest);
+    }
+
+    @Test
+    void gapsChecksumsAndMissingBodiesAreRefused() {
+        master.createAccount(ALICE);
+        AppendResult a = master.append(ALICE, "INBOX", MessageContent.of(mail("body", "first")), Set.of(), DATE, 0);
+        List<ChangeRecord> all = master.changesSince(0, 100);
+        ChangeRecord add = all.getLast();
+        assertThat(add.kind()).isEqualTo("message.add");
+
+        assertThatThrownBy(() -> replica.applyChanges(List.of(add)))
+                .isInstanceOf(StoreException.class).hasMessageContaining("full resync");
+        replica.applyChanges(all.subList(0, all.size() - 1));
+        assertThatThrownBy(() -> replica.applyChanges(List.of(add)))
+                .isInstanceOf(StoreException.class).hasMessageContaining("has not arrived");
+        ChangeRecord damaged = new ChangeRecord(add.seq(), add.epoch(), add.kind(), add.payload(), add.crc32c() ^ 1);
+        assertThatThrownBy(() -> replica.applyChanges(List.of(damaged)))
+                .isInstanceOf(StoreException.class).hasMessageContaining("checksum");
+
+        String hash = master.message(a.mailboxId(), a.uid()).orElseThrow().blobHash();
+        assertThatThrownBy(() -> replica.receiveBody(hash, new ByteArrayInputStream("tampered".getBytes())))
+                .isInstanceOf(StoreException.class).hasMessageContaining("refused");
+        assertThat(replica.hasBody(hash)).isFalse();
+
+        assertThat(ship(master, replica, 10)).isEqualTo(1);
+        assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+    }
+
+    @Test
+    void everyTableOfTheSlotSchemaIsReplicated() throws Exception {
+        List<String> tables = new java.util.ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("master/slot.db"));
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
+                     + " AND name NOT LIKE 'sqlite_%' AND name <> 'change_log'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        assertThat(RowCapture.KEYS.keySet()).containsExactlyInAnyOrderElementsOf(tables);
+    }
+}
