@@ -56,7 +56,8 @@ final class CachedHeaders {
 
     /**
      * The stored bytes of a message for the header keys of SEARCH, SORT and THREAD: its kept header, else its blob.
-     * A stand-in for a message expunged meanwhile (no blob hash) has no bytes.
+     * A stand-in for a message expunged meanwhile (no blob hash) has no bytes; a message of a session view (blob hash
+     * not read: empty) without a kept header is looked up.
      */
     MessageSource source() {
         return m -> {
@@ -64,7 +65,15 @@ final class CachedHeaders {
                 return InputStream.nullInputStream();
             }
             byte[] header = get(m.uid());
-            return header != null ? new ByteArrayInputStream(header) : store.openBody(m.blobHash());
+            if (header != null) {
+                return new ByteArrayInputStream(header);
+            }
+            if (!m.blobHash().isEmpty()) {
+                return store.openBody(m.blobHash());
+            }
+            // a session view names no blob: look the message up (it may have been expunged meanwhile)
+            return store.message(mailboxId, m.uid()).map(row -> store.openBody(row.blobHash()))
+                    .orElseGet(InputStream::nullInputStream);
         };
     }
 }

@@ -130,7 +130,10 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
     /** The blob hash of a message in a session view: present, but not read (nothing in the search needs it). */
     private static final String NOT_READ = "";
 
-    /** Whether evaluating the key reads a message's date, size, id or header, which only the store has. */
+    /**
+     * Whether evaluating the key reads a message's date, size or ids, which only the rows have. Header keys read the
+     * kept headers by UID (the SENT* dates too, but they fall back to the internal date, so they need the rows).
+     */
     static boolean readsStoredFields(SearchKey key) {
         return switch (key) {
             case SearchKey.Size x -> true;
@@ -138,7 +141,7 @@ record SearchMatches(List<MessageMeta> view, int[] sequences, long[] uids, long 
             case SearchKey.EmailId x -> true;
             case SearchKey.ThreadId x -> true;
             case SearchKey.Date x -> true;
-            case SearchKey.Header x -> true;
+            case SearchKey.Header x -> false; // read from the headers kept with the rows, see CachedHeaders
             case SearchKey.Not n -> readsStoredFields(n.key());
             case SearchKey.Or o -> readsStoredFields(o.left()) || readsStoredFields(o.right());
             case SearchKey.And a -> a.keys().stream().anyMatch(SearchMatches::readsStoredFields);
