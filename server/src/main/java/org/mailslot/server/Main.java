@@ -47,6 +47,7 @@ public final class Main implements Runnable {
                 case EXISTS -> ExitCode.EXISTS;
                 case INVALID, SPECIAL_USE, OVER_QUOTA -> ExitCode.INVALID;
                 case IO -> ExitCode.FAILURE;
+                case NOT_MASTER -> ExitCode.UNAVAILABLE;
             };
             case ConfigException c -> {
                 message = "configuration error: " + c.getMessage();

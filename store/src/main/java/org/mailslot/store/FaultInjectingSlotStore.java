@@ -215,6 +215,26 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public CopyRole role() {
+        return delegate.role();
+    }
+
+    @Override
+    public void becomeMaster(long epoch, CommitShipper shipper) {
+        delegate.becomeMaster(epoch, shipper);
+    }
+
+    @Override
+    public void becomeReplica(long epoch) {
+        delegate.becomeReplica(epoch);
+    }
+
+    @Override
+    public void fence() {
+        delegate.fence();
+    }
+
+    @Override
     public boolean hasBody(String blobHash) {
         return delegate.hasBody(blobHash);
     }

@@ -157,6 +157,21 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
      */
     int applyChanges(List<ChangeRecord> records);
 
+    /** What this copy does: a master takes writes, a replica applies a master's changes, a fenced copy neither. */
+    CopyRole role();
+
+    /**
+     * Makes this copy the slot's master at {@code epoch} (never lower than the current one), after the writes queued
+     * before; every later commit goes through {@code shipper} before its callers are answered (null: no replica).
+     */
+    void becomeMaster(long epoch, CommitShipper shipper);
+
+    /** Makes this copy a replica at {@code epoch}: client writes are refused with NOT_MASTER, applyChanges works. */
+    void becomeReplica(long epoch);
+
+    /** Stops all writes here (lease lost, or a newer master exists) until the node learns the copy's new role. */
+    void fence();
+
     /** Whether the body with this SHA-256 is stored here. */
     boolean hasBody(String blobHash);
 

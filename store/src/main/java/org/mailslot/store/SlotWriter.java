@@ -33,9 +33,12 @@ final class SlotWriter implements AutoCloseable {
         T apply(Tx tx) throws SQLException;
     }
 
-    private record Request<T>(Op<T> op, List<Path> dirsToSync, CompletableFuture<T> done) {}
+    /** Who asked: a client write (masters only), a master's change applied here (replicas only), or the store. */
+    enum Kind { CLIENT, REPLICATED, CONTROL }
 
-    private static final Request<Void> STOP = new Request<>(null, null, null);
+    private record Request<T>(Op<T> op, List<Path> dirsToSync, CompletableFuture<T> done, Kind kind) {}
+
+    private static final Request<Void> STOP = new Request<>(null, null, null, Kind.CONTROL);
 
     private final Connection connection;
     private final int maxBatch;
@@ -48,6 +51,9 @@ final class SlotWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile long commits;
+    /** Changed only by CONTROL requests, so every request in a batch sees the role of its turn. */
+    private volatile CopyRole role = CopyRole.MASTER;
+    private volatile CommitShipper shipper;
 
     SlotWriter(String name, Connection connection, int maxBatch, LongSupplier epoch, Clock clock, ObjectMapper json,
                FaultHook faults, Consumer<Tx> afterCommit) throws SQLException {
@@ -69,10 +75,36 @@ final class SlotWriter implements AutoCloseable {
 
     /** Same, with every blob directory whose renames the commit must fsync first. */
     <T> T submitSyncing(Op<T> op, List<Path> dirsToSync) {
+        return submit(op, dirsToSync, Kind.CLIENT);
+    }
+
+    /** A master's change records, applied on a replica copy. */
+    <T> T submitReplicated(Op<T> op) {
+        return submit(op, List.of(), Kind.REPLICATED);
+    }
+
+    /**
+     * Makes this copy a master (its commits shipped by {@code shipper}, null for none) or a replica, at the end of
+     * the writes queued before; {@code op} runs in the same turn (e.g. recording the epoch).
+     */
+    void changeRole(CopyRole newRole, CommitShipper newShipper, Op<Void> op) {
+        submit(tx -> {
+            op.apply(tx);
+            role = newRole;
+            shipper = newShipper;
+            return null;
+        }, List.of(), Kind.CONTROL);
+    }
+
+    CopyRole role() {
+        return role;
+    }
+
+    private <T> T submit(Op<T> op, List<Path> dirsToSync, Kind kind) {
         if (closed) {
             throw new StoreException(StoreException.Reason.IO, "slot store is closed");
         }
-        Request<T> request = new Request<>(op, dirsToSync, new CompletableFuture<>());
+        Request<T> request = new Request<>(op, dirsToSync, new CompletableFuture<>(), kind);
         queue.add(request);
         if (closed && queue.remove(request)) {
             throw new StoreException(StoreException.Reason.IO, "slot store is closed");
@@ -131,6 +163,13 @@ final class SlotWriter implements AutoCloseable {
         Tx tx = new Tx(connection, epoch.getAsLong(), clock.millis(), json);
         try (Statement st = connection.createStatement()) {
             for (int i = 0; i < batch.size(); i++) {
+                Request<?> r = batch.get(i);
+                if (r.kind == Kind.CLIENT && role != CopyRole.MASTER || r.kind == Kind.REPLICATED && role != CopyRole.REPLICA) {
+                    failures[i] = new StoreException(StoreException.Reason.NOT_MASTER, r.kind == Kind.CLIENT
+                            ? "this copy of the slot is " + role.describe() + ": writes go to the slot's master"
+                            : "this copy of the slot is " + role.describe() + ", not a replica: change refused");
+                    continue;
+                }
                 Tx.Mark mark = tx.mark();
                 st.execute("SAVEPOINT request");
                 try {
@@ -160,13 +199,33 @@ final class SlotWriter implements AutoCloseable {
             failAll(batch, e); // durable, but the callers never hear so: like a crash before the reply
             return;
         }
+        CommitShipper ship = shipper;
+        if (ship != null && role == CopyRole.MASTER && !tx.changes().isEmpty()) {
+            try {
+                ship.shipped(tx.changes()); // invariant 1: on the replica, or the replica marked out of sync
+            } catch (RuntimeException e) {
+                if (e instanceof StoreException se && se.reason() == StoreException.Reason.NOT_MASTER) {
+                    role = CopyRole.FENCED;
+                }
+                log.warn("commit of {} requests is durable here but not replicated; answering them with a failure",
+                        batch.size(), e);
+                publishQuietly(tx);
+                failAll(batch, e instanceof StoreException se ? se : new StoreException(StoreException.Reason.IO,
+                        "the write could not be replicated: " + e.getMessage(), e));
+                return;
+            }
+        }
+        publishQuietly(tx);
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results[i], failures[i]);
+        }
+    }
+
+    private void publishQuietly(Tx tx) {
         try {
             afterCommit.accept(tx);
         } catch (RuntimeException e) {
             log.warn("change listener failed", e);
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results[i], failures[i]);
         }
     }
 

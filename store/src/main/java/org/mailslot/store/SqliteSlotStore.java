@@ -59,7 +59,7 @@ final class SqliteSlotStore implements SlotStore {
     private final ReadPool reads;
     private final SearchIndex search;
     private final SelectCache selectCache = new SelectCache();
-    private final long epoch;
+    private volatile long epoch;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final RowCapture capture;
     private boolean closed;
@@ -655,7 +655,44 @@ final class SqliteSlotStore implements SlotStore {
             return 0;
         }
         ChangeApplier applier = new ChangeApplier(capture.tables(), JSON, blobs::exists);
-        return writer.submit(tx -> applier.apply(tx, records), null);
+        return writer.submitReplicated(tx -> applier.apply(tx, records));
+    }
+
+    @Override
+    public CopyRole role() {
+        return writer.role();
+    }
+
+    @Override
+    public void becomeMaster(long newEpoch, CommitShipper shipper) {
+        changeRole(CopyRole.MASTER, newEpoch, shipper);
+    }
+
+    @Override
+    public void becomeReplica(long newEpoch) {
+        changeRole(CopyRole.REPLICA, newEpoch, null);
+    }
+
+    @Override
+    public void fence() {
+        writer.changeRole(CopyRole.FENCED, null, tx -> null);
+        log.info("slot {}: fenced at epoch {}: no more writes here", slotId, epoch);
+    }
+
+    /** The role and the epoch change in one writer turn, after every write queued before; the epoch never goes down. */
+    private void changeRole(CopyRole role, long newEpoch, CommitShipper shipper) {
+        if (newEpoch < epoch) {
+            throw new StoreException(INVALID, "slot " + slotId + " is at epoch " + epoch + ", cannot go back to "
+                    + newEpoch);
+        }
+        writer.changeRole(role, shipper, tx -> {
+            tx.update("INSERT INTO meta(key, value) VALUES ('epoch', ?) ON CONFLICT(key) DO UPDATE SET value = ?",
+                    newEpoch, newEpoch);
+            RowCapture.drain(tx.c()); // this copy's own bookkeeping, not a change to replicate
+            epoch = newEpoch;
+            return null;
+        });
+        log.info("slot {}: {} at epoch {}", slotId, role.describe(), newEpoch);
     }
 
     @Override

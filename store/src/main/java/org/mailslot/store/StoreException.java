@@ -2,7 +2,11 @@ package org.mailslot.store;
 
 /** A store operation that could not be done; {@link #reason()} says why in a form callers map to replies. */
 public final class StoreException extends RuntimeException {
-    public enum Reason { NOT_FOUND, EXISTS, INVALID, OVER_QUOTA, SPECIAL_USE, IO }
+    /**
+     * NOT_MASTER: this copy does not take that write (a replica, or a master that lost its lease or was replaced at a
+     * higher epoch); the client should reconnect to the slot's current master.
+     */
+    public enum Reason { NOT_FOUND, EXISTS, INVALID, OVER_QUOTA, SPECIAL_USE, IO, NOT_MASTER }
 
     private final Reason reason;
 

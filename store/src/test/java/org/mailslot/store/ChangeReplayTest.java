@@ -39,6 +39,7 @@ class ChangeReplayTest {
     void open() {
         master = SlotStore.open(dir.resolve("master"), 3, StoreSettings.defaults());
         replica = SlotStore.open(dir.resolve("replica"), 3, StoreSettings.defaults());
+        replica.becomeReplica(0);
     }
 
     @AfterEach
@@ -113,12 +114,36 @@ class ChangeReplayTest {
 
         // the replica can take over: its next write continues the same sequences
         master.close();
+        replica.becomeMaster(1, null);
         AppendResult next = replica.append(ALICE, "INBOX", MessageContent.of(mail("after", "failover")), Set.of(),
                 DATE, 0);
         assertThat(next.uid()).isEqualTo(replica.status(replicaInbox).mailbox().uidNext() - 1);
         assertThat(next.modSeq()).isGreaterThan(replica.messages(replicaInbox).getFirst().modSeq());
         assertThat(replica.lastChangeSeq()).isGreaterThan(shipped);
+        assertThat(replica.changesSince(shipped, 10).getLast().epoch()).isEqualTo(1);
         master = SlotStore.open(dir.resolve("master"), 3, StoreSettings.defaults());
+    }
+
+    @Test
+    void rolesDecideWhoWrites() {
+        master.createAccount(ALICE);
+        assertThatThrownBy(() -> replica.createAccount(ALICE))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER)
+                .hasMessageContaining("writes go to the slot's master");
+        ship(master, replica, 10);
+        assertThatThrownBy(() -> master.applyChanges(replica.changesSince(0, 10).subList(0, 1).stream()
+                .map(r -> new ChangeRecord(r.seq() + 100, r.epoch(), r.kind(), r.payload(), r.crc32c())).toList()))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER);
+        master.fence();
+        assertThat(master.role()).isEqualTo(CopyRole.FENCED);
+        assertThatThrownBy(() -> master.createMailbox(ALICE, "After", SpecialUse.NONE))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER);
+        assertThat(master.mailbox(ALICE, "INBOX")).isPresent(); // reads still work
+        replica.becomeMaster(2, null);
+        assertThat(replica.epoch()).isEqualTo(2);
+        assertThatThrownBy(() -> replica.becomeReplica(1)).hasMessageContaining("cannot go back");
+        replica.createMailbox(ALICE, "After", SpecialUse.NONE);
+        assertThat(replica.contentDigest()).isNotEqualTo(master.contentDigest());
     }
 
     @Test

@@ -236,6 +236,11 @@ public final class ImapSession {
                 String id = incident(spec.name(), e);
                 out.no(tag, "SERVERBUG", "Internal error, incident " + id);
             }
+            case NOT_MASTER -> { // failed over or switched: the client's reconnect finds the new master
+                refuse(tag, "UNAVAILABLE", "Mailbox moved to another server; reconnect", "slot-moved");
+                out.untagged(ResponseStatus.BYE, "UNAVAILABLE", "Mailbox moved to another server; reconnect");
+                closing = true;
+            }
         }
     }
 

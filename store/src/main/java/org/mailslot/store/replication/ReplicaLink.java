@@ -1,0 +1,27 @@
+package org.mailslot.store.replication;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.mailslot.store.ChangeRecord;
+import org.mailslot.store.SlotStore;
+
+/**
+ * A master copy's open connection to its replica, for one slot at one epoch. Not thread-safe: one caller at a time.
+ */
+public interface ReplicaLink extends AutoCloseable {
+    /** The replica's last applied change seq, as it said when the link opened and after each ship. */
+    long replicaSeq();
+
+    /**
+     * Sends the bodies the records name that the replica lacks (from {@code master}), then the records, and returns
+     * when the replica has applied them durably. Any failure (timeout, refusal, I/O, a replica that needs a full
+     * resync) throws and leaves the link unusable; a {@link ReplicationException} says what the replica refused and
+     * why ({@link ReplicationException.Reason#RESYNC_NEEDED}, {@link ReplicationException.Reason#REFUSED}...).
+     * An empty list is a round trip: it checks the link and the epoch.
+     */
+    void ship(SlotStore master, List<ChangeRecord> records) throws IOException;
+
+    @Override
+    void close();
+}
