@@ -26,6 +26,7 @@ public final class Directory implements AutoCloseable {
     private final SlotCopies copies;
     private final SlotEvents events;
     private final ClusterSetup cluster;
+    private final Promotions promotions;
 
     private Directory(Database db, DirectorySettings settings, Clock clock) {
         this.db = db;
@@ -40,6 +41,7 @@ public final class Directory implements AutoCloseable {
         this.copies = new SlotCopies(db, clock);
         this.events = new SlotEvents(db, clock);
         this.cluster = new ClusterSetup(db, clock);
+        this.promotions = new Promotions(db, clock);
     }
 
     /** Connects and brings the schema up to date (Flyway); UNAVAILABLE when either fails. */
@@ -248,6 +250,25 @@ public final class Directory implements AutoCloseable {
     /** A slot's history, oldest first; NOT_FOUND for an unknown slot. */
     public List<SlotEvent> listSlotEvents(int slot) {
         return events.list(slot);
+    }
+
+    /**
+     * Sets the slot's in-sync flag, but only while the slot is still at {@code epoch}: false means a newer master
+     * exists and the caller must stop (DESIGN.md section 5, invariants 1 and 2). A replica falling out of sync is
+     * recorded as an event with {@code reason}. NOT_FOUND for an unknown slot.
+     */
+    public boolean markReplicaInSync(int slot, long epoch, boolean inSync, String reason) {
+        return promotions.markInSync(slot, epoch, inSync, reason);
+    }
+
+    /**
+     * Promotes the slot's replica: epoch + 1 and master/replica swapped in one transaction (invariant 3). Refused
+     * (INVALID) when the slot is not at {@code expectedEpoch} (0: any), has no replica, or its replica is out of sync
+     * and {@code force} is false; a forced promotion is recorded with what may have been lost. {@code planned}: a
+     * switchover after the caller confirmed the replica has every change, so the old master stays in sync.
+     */
+    public Slot promoteReplica(int slot, long expectedEpoch, boolean force, boolean planned, String why) {
+        return promotions.promote(slot, expectedEpoch, force, planned, why);
     }
 
     @Override
