@@ -1,0 +1,164 @@
+package org.mailslot.cluster;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.mailslot.directory.Directory;
+import org.mailslot.directory.Slot;
+import org.mailslot.store.CopyRole;
+import org.mailslot.store.SlotStore;
+import org.mailslot.store.SlotStores;
+import org.mailslot.store.replication.ReplicaLink;
+import org.mailslot.store.replication.ReplicaSlots;
+import org.mailslot.store.replication.SyncReplicator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every slot copy on this node the role the directory names at the slot's current epoch (DESIGN.md section
+ * 5): master (writes, each commit shipped to the replica by a {@link SyncReplicator}), replica (applies what its
+ * master sends; the replication server asks {@link #replicaCopy}), or fenced (a copy this node held whose slot now
+ * lives elsewhere). {@link #refresh} reads the slot map and changes what differs; the node calls it at start, on a
+ * timer and when an operator's command says the map changed.
+ */
+public final class SlotRoles implements ReplicaSlots, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SlotRoles.class);
+
+    /** Opens a replication link from this node to {@code replicaNode} for one slot at one epoch. */
+    @FunctionalInterface
+    public interface Links {
+        ReplicaLink open(String replicaNode, int slotId, long epoch) throws IOException;
+    }
+
+    private record Held(CopyRole role, long epoch, String replicaNode, SyncReplicator replicator) {}
+
+    private final String nodeName;
+    private final Directory directory;
+    private final SlotStores stores;
+    private final Links links;
+    private final Duration retry;
+    private final Map<Integer, Held> held = new HashMap<>(); // guarded by this
+
+    public SlotRoles(String nodeName, Directory directory, SlotStores stores, Links links, Duration retry) {
+        this.nodeName = nodeName;
+        this.directory = directory;
+        this.stores = stores;
+        this.links = links;
+        this.retry = retry;
+    }
+
+    /** Brings every copy on this node to its role in the directory; returns the ids of the slots that changed. */
+    public synchronized List<Integer> refresh() {
+        List<Integer> changed = new ArrayList<>();
+        for (Slot s : directory.listSlots()) {
+            Held h = held.get(s.id());
+            if (nodeName.equals(s.masterNode())) {
+                if (h != null && h.role() == CopyRole.MASTER && h.epoch() == s.epoch()
+                        && Objects.equals(h.replicaNode(), s.replicaNode())) {
+                    continue;
+                }
+                release(h);
+                SlotStore copy = stores.slot(s.id());
+                SyncReplicator replicator = s.replicaNode() == null ? null : new SyncReplicator(copy, s.epoch(),
+                        s.inSync(), () -> links.open(s.replicaNode(), s.id(), s.epoch()), syncRecord(), retry);
+                copy.becomeMaster(s.epoch(), replicator);
+                held.put(s.id(), new Held(CopyRole.MASTER, s.epoch(), s.replicaNode(), replicator));
+                changed.add(s.id());
+            } else if (nodeName.equals(s.replicaNode())) {
+                if (h != null && h.role() == CopyRole.REPLICA && h.epoch() == s.epoch()) {
+                    continue;
+                }
+                release(h);
+                stores.slot(s.id()).becomeReplica(s.epoch());
+                held.put(s.id(), new Held(CopyRole.REPLICA, s.epoch(), null, null));
+                changed.add(s.id());
+            } else if (h != null) {
+                release(h);
+                stores.slot(s.id()).fence();
+                held.remove(s.id());
+                changed.add(s.id());
+            }
+        }
+        if (!changed.isEmpty()) {
+            log.info("node {}: slot roles changed for slots {}", nodeName, changed);
+        }
+        return changed;
+    }
+
+    /** Whether this node masters the slot at the epoch it last read. */
+    public synchronized boolean masters(int slotId) {
+        Held h = held.get(slotId);
+        return h != null && h.role() == CopyRole.MASTER;
+    }
+
+    /** Whether the slot's replica is in sync as far as this master knows; false when this node is not its master. */
+    public synchronized boolean replicaInSync(int slotId) {
+        Held h = held.get(slotId);
+        return h != null && h.replicator() != null && h.replicator().inSync();
+    }
+
+    @Override
+    public synchronized SlotStore replicaCopy(int slotId, long epoch) throws Refused {
+        Held h = held.get(slotId);
+        if (h == null || h.role() != CopyRole.REPLICA) {
+            refreshQuietly(); // the master may have read a newer map than we have
+            h = held.get(slotId);
+        }
+        if (h == null || h.role() != CopyRole.REPLICA) {
+            throw new Refused("node " + nodeName + " does not hold slot " + slotId + " as replica");
+        }
+        if (epoch < h.epoch()) {
+            throw new Refused("slot " + slotId + " is at epoch " + h.epoch() + " here; a master at epoch " + epoch
+                    + " is stale");
+        }
+        if (epoch > h.epoch()) {
+            refreshQuietly();
+            h = held.get(slotId);
+            if (h == null || h.role() != CopyRole.REPLICA || h.epoch() != epoch) {
+                throw new Refused("slot " + slotId + " at epoch " + epoch + " is not one this node replicates");
+            }
+        }
+        return stores.slot(slotId);
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            log.warn("node {}: cannot read the slot map: {}", nodeName, e.getMessage());
+        }
+    }
+
+    private SyncReplicator.SyncRecord syncRecord() {
+        return new SyncReplicator.SyncRecord() {
+            @Override
+            public boolean markOutOfSync(int slotId, long epoch, String reason) {
+                return directory.markReplicaInSync(slotId, epoch, false, reason);
+            }
+
+            @Override
+            public boolean markInSync(int slotId, long epoch) {
+                return directory.markReplicaInSync(slotId, epoch, true, null);
+            }
+        };
+    }
+
+    private static void release(Held h) {
+        if (h != null && h.replicator() != null) {
+            h.replicator().close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Held h : held.values()) {
+            release(h);
+        }
+        held.clear();
+    }
+}

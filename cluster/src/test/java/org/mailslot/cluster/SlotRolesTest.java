@@ -1,0 +1,190 @@
+package org.mailslot.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailslot.directory.Directory;
+import org.mailslot.directory.DirectorySettings;
+import org.mailslot.directory.Slot;
+import org.mailslot.store.AppendResult;
+import org.mailslot.store.ChangeRecord;
+import org.mailslot.store.CopyRole;
+import org.mailslot.store.MessageContent;
+import org.mailslot.store.SlotStore;
+import org.mailslot.store.SlotStores;
+import org.mailslot.store.StoreException;
+import org.mailslot.store.StoreSettings;
+import org.mailslot.store.replication.ReplicaLink;
+import org.mailslot.store.replication.ReplicaSlots;
+
+/**
+ * Two nodes sharing one directory, each with its own slot stores; links go straight to the other node's
+ * {@link SlotRoles#replicaCopy} (the network link has its own tests). Roles follow the directory: the master ships,
+ * the replica applies, a failover swaps them at epoch + 1 and the old master refuses writes.
+ */
+class SlotRolesTest {
+    private static final long ALICE = 1001;
+    private static final Instant DATE = Instant.parse("2024-05-01T10:15:30Z");
+
+    @TempDir
+    Path dir;
+    Directory directory;
+    SlotStores storesA;
+    SlotStores storesB;
+    SlotRoles rolesA;
+    SlotRoles rolesB;
+    final java.util.concurrent.atomic.AtomicBoolean aReachable = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+    @BeforeEach
+    void start() {
+        directory = Directory.open(DirectorySettings.defaults("jdbc:sqlite:" + dir.resolve("directory.db")));
+        directory.registerNode("a", "127.0.0.11");
+        directory.registerNode("b", "127.0.0.12");
+        directory.initCluster(1, Placement::extend);
+        storesA = SlotStores.open(dir.resolve("a"), StoreSettings.defaults());
+        storesB = SlotStores.open(dir.resolve("b"), StoreSettings.defaults());
+        Map<String, SlotRoles[]> nodes = new java.util.HashMap<>();
+        SlotRoles[] a = new SlotRoles[1];
+        SlotRoles[] b = new SlotRoles[1];
+        nodes.put("a", a);
+        nodes.put("b", b);
+        rolesA = new SlotRoles("a", directory, storesA, (to, slot, epoch) -> link(nodes.get(to)[0], slot, epoch),
+                Duration.ofMillis(20));
+        rolesB = new SlotRoles("b", directory, storesB, (to, slot, epoch) -> {
+            if (!aReachable.get()) {
+                throw new IOException("node a unreachable");
+            }
+            return link(nodes.get(to)[0], slot, epoch);
+        }, Duration.ofMillis(20));
+        a[0] = rolesA;
+        b[0] = rolesB;
+        rolesA.refresh();
+        rolesB.refresh();
+    }
+
+    @AfterEach
+    void stop() {
+        rolesA.close();
+        rolesB.close();
+        storesA.close();
+        storesB.close();
+        directory.close();
+    }
+
+    /** A link into the other node's replica copy, refused as the network server would refuse it. */
+    static ReplicaLink link(SlotRoles target, int slot, long epoch) throws IOException {
+        SlotStore replica;
+        try {
+            replica = target.replicaCopy(slot, epoch);
+        } catch (ReplicaSlots.Refused e) {
+            throw new IOException("refused: " + e.getMessage());
+        }
+        return new ReplicaLink() {
+            private boolean checked;
+
+            @Override
+            public long replicaSeq() {
+                return replica.lastChangeSeq();
+            }
+
+            @Override
+            public void ship(SlotStore master, List<ChangeRecord> records) throws IOException {
+                try {
+                    target.replicaCopy(slot, epoch); // a failover meanwhile refuses a stale master
+                } catch (ReplicaSlots.Refused e) {
+                    throw new IOException("refused: " + e.getMessage());
+                }
+                if (!checked) { // as the network link's OPEN does: the replica's last record must be the master's
+                    long last = replica.lastChangeSeq();
+                    if (last > 0 && (last > master.lastChangeSeq() || master.changesSince(last - 1, 1).getFirst()
+                            .crc32c() != replica.changesSince(last - 1, 1).getFirst().crc32c())) {
+                        throw new IOException("replica diverged at seq " + last + ": it needs a full resync");
+                    }
+                    checked = true;
+                }
+                for (ChangeRecord r : records) {
+                    for (String hash : r.bodyHashes()) {
+                        if (!replica.hasBody(hash)) {
+                            try (InputStream in = master.openBody(hash)) {
+                                replica.receiveBody(hash, in);
+                            }
+                        }
+                    }
+                }
+                replica.applyChanges(records);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    static MessageContent mail(String subject) {
+        return MessageContent.of(("Subject: " + subject + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void rolesFollowTheDirectoryThroughAFailover() {
+        Slot slot = directory.listSlots().stream().filter(s -> s.masterNode().equals("a")).findFirst().orElseThrow();
+        int id = slot.id();
+        SlotStore onA = storesA.slot(id);
+        SlotStore onB = storesB.slot(id);
+        assertThat(onA.role()).isEqualTo(CopyRole.MASTER);
+        assertThat(onB.role()).isEqualTo(CopyRole.REPLICA);
+        assertThat(rolesA.masters(id)).isTrue();
+        assertThat(rolesB.masters(id)).isFalse();
+
+        onA.createAccount(ALICE);
+        AppendResult first = onA.append(ALICE, "INBOX", mail("before"), Set.of(), DATE, 0);
+        assertThat(onB.contentDigest()).isEqualTo(onA.contentDigest());
+        assertThatThrownBy(() -> onB.append(ALICE, "INBOX", mail("on the replica"), Set.of(), DATE, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER);
+
+        aReachable.set(false); // b's links to a fail until the stale write below has happened
+        Slot promoted = directory.promoteReplica(id, slot.epoch(), false, false, "test failover");
+        assertThat(promoted.masterNode()).isEqualTo("b");
+        assertThat(rolesB.refresh()).contains(id);
+        assertThat(onB.role()).isEqualTo(CopyRole.MASTER);
+        assertThat(onB.epoch()).isEqualTo(promoted.epoch());
+        assertThat(rolesB.masters(id)).isTrue();
+
+        // the old master has not looked yet: the new master refuses its change and the directory says its epoch is
+        // stale, so its write is not acknowledged and the copy is fenced
+        assertThatThrownBy(() -> onA.append(ALICE, "INBOX", mail("stale"), Set.of(), DATE, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER);
+        assertThat(onA.role()).isEqualTo(CopyRole.FENCED);
+        aReachable.set(true);
+
+        // the new master's writes are acknowledged: its replica (a, which committed the stale write locally and so
+        // diverged) is refused by the divergence check and recorded out of sync, never silently patched
+        AppendResult after = onB.append(ALICE, "INBOX", mail("after"), Set.of(), DATE, 0);
+        assertThat(after.uid()).isGreaterThan(first.uid());
+        rolesA.refresh();
+        assertThat(onA.role()).isEqualTo(CopyRole.REPLICA);
+        onB.append(ALICE, "INBOX", mail("after 2"), Set.of(), DATE, 0);
+        assertThat(directory.slot(id).orElseThrow().inSync()).isFalse();
+        assertThat(directory.listSlotEvents(id)).extracting(e -> e.kind()).contains("failover");
+        // a holds its own unacknowledged "stale" message under the uid b gave "after": applying b's changes on top
+        // would mix two histories, so a stays out of sync until a full resync replaces its copy
+        long inboxOnA = onA.mailbox(ALICE, "INBOX").orElseThrow().id();
+        long inboxOnB = onB.mailbox(ALICE, "INBOX").orElseThrow().id();
+        assertThat(onA.message(inboxOnA, after.uid()).orElseThrow().blobHash())
+                .isNotEqualTo(onB.message(inboxOnB, after.uid()).orElseThrow().blobHash());
+        assertThat(onA.contentDigest()).isNotEqualTo(onB.contentDigest());
+    }
+}
