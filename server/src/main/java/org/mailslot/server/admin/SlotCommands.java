@@ -18,8 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "slot", mixinStandardHelpOptions = true, description = "Lists and verifies slots.",
-        subcommands = {SlotCommands.ListSlots.class, SlotCommands.Verify.class})
+@Command(name = "slot", mixinStandardHelpOptions = true, description = "Lists, verifies and fails over slots.",
+        subcommands = {SlotCommands.ListSlots.class, SlotCommands.Verify.class, SlotCommands.Failover.class})
 final class SlotCommands implements Runnable {
     @ParentCommand
     AdminCommand admin;
@@ -111,6 +111,42 @@ final class SlotCommands implements Runnable {
                 }
             }
             return reports.stream().allMatch(VerifyReport::clean) ? ExitCode.OK : ExitCode.FAILURE;
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = {"Promotes the slot's replica to master: epoch + 1, roles swapped, in one directory transaction.",
+                    "Refused when the replica is out of sync (it may lack acknowledged writes) unless --force,",
+                    "which records the possible loss in the slot's history. Nodes pick up the new roles within",
+                    "cluster.role-refresh; the old master, if it still runs, is fenced and rejoins as replica.",
+                    "For planned maintenance of a running master, use switchover instead: it loses nothing."})
+    static final class Failover implements Runnable {
+        @ParentCommand
+        SlotCommands parent;
+        @Parameters(paramLabel = "SLOT")
+        int slot;
+        @Option(names = "--force", description = "promote an out-of-sync replica, accepting the loss of what it lacks")
+        boolean force;
+        @Option(names = "--reason", description = "why, kept in the slot's history")
+        String reason;
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public void run() {
+            try (Directory d = parent.admin.openDirectory()) {
+                Slot before = d.slot(slot).orElseThrow(() -> new org.mailslot.directory.DirectoryException(
+                        org.mailslot.directory.DirectoryException.Reason.NOT_FOUND, "slot " + slot + " does not exist"));
+                Slot after = d.promoteReplica(slot, before.epoch(), force, false,
+                        "by mailslot admin" + (reason == null ? "" : ": " + reason));
+                if (json) {
+                    Output.json(after);
+                } else {
+                    System.out.printf("slot %d: master %s -> %s, epoch %d -> %d%s%n", slot, before.masterNode(),
+                            after.masterNode(), before.epoch(), after.epoch(),
+                            before.inSync() ? "" : " (forced: the replica was out of sync; see the slot's history)");
+                }
+            }
         }
     }
 }
