@@ -34,7 +34,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.time.Instant;
+import org.mailslot.directory.Node;
 import org.mailslot.directory.Slot;
+import org.mailslot.cluster.SlotRoles;
+import org.mailslot.store.replication.ReplicaLink;
+import org.mailslot.store.replication.ReplicationClient;
+import org.mailslot.store.replication.ReplicationServer;
+import org.mailslot.store.replication.ReplicationSettings;
+import java.net.InetSocketAddress;
 
 /**
  * A running node: the directory connection, this node's slots, and a listener per configured service.
@@ -50,6 +57,8 @@ public final class MailNode implements AutoCloseable {
     private final List<LineServer> servers = new ArrayList<>();
     private Directory directory;
     private SlotStores stores;
+    private SlotRoles roles;
+    private ReplicationSettings replication;
     private TlsContext tls;
 
     private MailNode(NodeConfig config) {
@@ -71,10 +80,11 @@ public final class MailNode implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         directory = Directory.open(config.directory());
         owned.add(directory);
-        directory.registerNode(config.nodeName(), config.hostname());
+        directory.registerNode(config.nodeName(), config.cluster().address());
         directory.ensureSlots(config.nodeName(), config.slots());
         stores = openStores();
         owned.add(stores);
+        startCluster();
         owned.add(ControlServer.start(controlSocket(config), new LocalSlotAdmin(stores, false)));
         tls = tlsContext();
 
@@ -112,12 +122,62 @@ public final class MailNode implements AutoCloseable {
         log.info("node {} ready: {}", config.nodeName(), endpoints);
     }
 
+    /**
+     * Slot roles from the directory, re-read every {@code cluster.role-refresh}; with a cluster secret, the replication
+     * listener through which this node's replica copies receive their masters' changes.
+     */
+    private void startCluster() throws IOException {
+        NodeConfig.Cluster cluster = config.cluster();
+        replication = ReplicationSettings.defaults().withReplyTimeout(cluster.shipTimeout());
+        roles = new SlotRoles(config.nodeName(), directory, stores, this::openLink, cluster.reconnect());
+        owned.add(roles);
+        roles.refresh();
+        if (cluster.secret() != null) {
+            TlsContext serverTls = cluster.replicationTls() ? tlsContext() : null;
+            ReplicationServer server = new ReplicationServer(new InetSocketAddress(cluster.address(),
+                    cluster.replicationPort()), secret(), serverTls, roles, replication).start();
+            owned.add(server);
+            endpoints.put("replication", new Endpoint(cluster.address(), server.port(),
+                    serverTls == null ? TlsMode.NONE : TlsMode.IMPLICIT));
+        }
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("slot-roles").daemon().factory());
+        owned.add(refresher::shutdownNow);
+        long every = cluster.roleRefresh().toMillis();
+        refresher.scheduleWithFixedDelay(() -> {
+            try {
+                roles.refresh();
+            } catch (RuntimeException e) {
+                log.warn("reading the slot map failed, will retry in {}: {}", cluster.roleRefresh(), e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** A replication link to the node holding a slot's replica, at the address the directory has for it. */
+    private ReplicaLink openLink(String replicaNode, int slotId, long epoch) throws IOException {
+        NodeConfig.Cluster cluster = config.cluster();
+        if (cluster.secret() == null) {
+            throw new IOException("cluster.secret is not set on node " + config.nodeName()
+                    + ": it cannot ship to replicas");
+        }
+        String address = directory.listNodes().stream().filter(n -> n.name().equals(replicaNode)).findFirst()
+                .map(Node::address).orElseThrow(() -> new IOException("node " + replicaNode + " is not in the directory"));
+        // the handshake's proofs are bound to the TLS channel, so any certificate will do (see ReplicationClient)
+        javax.net.ssl.SSLContext client = cluster.replicationTls() ? ReplicationClient.trustingAny() : null;
+        return ReplicationClient.open(new InetSocketAddress(address, cluster.replicationPort()), slotId, epoch,
+                config.nodeName(), secret(), client, replication);
+    }
+
+    private byte[] secret() {
+        return config.cluster().secret().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Deletes expunged messages past {@code store.expunge-retention} in the slots this node masters, and their bodies. */
     void purgeExpunged() {
         try {
             Instant now = Instant.now();
             for (Slot slot : directory.listSlots()) {
-                if (config.nodeName().equals(slot.masterNode())) {
+                if (roles.masters(slot.id())) {
                     stores.slot(slot.id()).purgeExpunged(now);
                 }
             }

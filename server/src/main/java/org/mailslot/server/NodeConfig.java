@@ -35,13 +35,45 @@ public record NodeConfig(
         SmtpSettings lmtp, ServiceConfig lmtpListen,
         Pop3Settings pop3, ServiceConfig pop3Listen, ServiceConfig pop3TlsListen,
         ImapSettings imap, ServiceConfig imapListen, ServiceConfig imapTlsListen,
-        ServiceConfig metricsListen) {
+        ServiceConfig metricsListen,
+        Cluster cluster) {
+
+    /**
+     * Several store nodes: how peers reach this node ({@code address}, also its address in the directory), the
+     * shared secret that authenticates replication links (null on a single node: no replication listener), and the
+     * timing of role changes and shipping.
+     */
+    public record Cluster(String address, String secret, int replicationPort, boolean replicationTls,
+                          Duration roleRefresh, Duration shipTimeout, Duration reconnect) {
+        /** Fewer characters than this make a guessable secret. */
+        public static final int MIN_SECRET_CHARS = 16;
+    }
 
     /** TLS: PEM files, or a self-signed certificate generated into the data directory. */
     public record Tls(Path certificate, Path privateKey, boolean selfSigned) {
         public boolean configured() {
             return selfSigned || certificate != null;
         }
+    }
+
+    private static Cluster cluster(ConfigNode c, String hostname, Tls tls) {
+        String address = c.string("address", hostname);
+        if (!address.matches("[a-zA-Z0-9:.\\[\\]-]{1,255}")) {
+            throw new ConfigException("cluster.address", "must be a host name or IP address, got '" + address + "'");
+        }
+        String secret = c.string("secret", null);
+        if (secret != null && secret.length() < Cluster.MIN_SECRET_CHARS) {
+            throw new ConfigException("cluster.secret", "must be at least " + Cluster.MIN_SECRET_CHARS
+                    + " characters (generate one with: openssl rand -base64 32)");
+        }
+        boolean replicationTls = c.bool("replication-tls", false);
+        if (replicationTls && !tls.configured()) {
+            throw new ConfigException("cluster.replication-tls", "needs tls.certificate or tls.self-signed");
+        }
+        return new Cluster(address, secret, c.integer("replication-port", 2401, 1, 65535), replicationTls,
+                c.duration("role-refresh", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                c.duration("ship-timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                c.duration("reconnect", Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMinutes(5)));
     }
 
     public static NodeConfig load(Path file) {
@@ -136,7 +168,8 @@ public record NodeConfig(
                 ServiceConfig.read(popNode, "pop3", "listen-tls", tls.configured() ? "0.0.0.0:995" : "", TlsMode.IMPLICIT),
                 ImapSettings.from(imapNode), ServiceConfig.read(imapNode, "imap", "listen", "0.0.0.0:143", startTls),
                 ServiceConfig.read(imapNode, "imap", "listen-tls", tls.configured() ? "0.0.0.0:993" : "", TlsMode.IMPLICIT),
-                ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE));
+                ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE),
+                cluster(root.section("cluster"), hostname, tls));
         config.requireTlsWhereNeeded();
         return config;
     }
