@@ -42,20 +42,40 @@ public final class SlotRoles implements ReplicaSlots, AutoCloseable {
     private final SlotStores stores;
     private final Links links;
     private final Duration retry;
+    private final Duration lease;
     private final Map<Integer, Held> held = new HashMap<>(); // guarded by this
+    private volatile long lastRead = System.nanoTime();
 
-    public SlotRoles(String nodeName, Directory directory, SlotStores stores, Links links, Duration retry) {
+    /**
+     * @param lease how long after its last successful read of the slot map a master with an out-of-sync replica
+     *              still acknowledges writes (cluster.lease)
+     * @param retry how long a master waits before reconnecting to an out-of-sync replica (cluster.reconnect)
+     */
+    public SlotRoles(String nodeName, Directory directory, SlotStores stores, Links links, Duration lease,
+                     Duration retry) {
         this.nodeName = nodeName;
         this.directory = directory;
         this.stores = stores;
         this.links = links;
+        this.lease = lease;
         this.retry = retry;
+    }
+
+    /**
+     * Whether this node read the slot map within the lease time: a master that cannot is cut off from the directory
+     * and may have been replaced, so it must not acknowledge writes its replica does not have (invariant 2).
+     */
+    public boolean leaseHeld() {
+        return System.nanoTime() - lastRead < lease.toNanos();
     }
 
     /** Brings every copy on this node to its role in the directory; returns the ids of the slots that changed. */
     public synchronized List<Integer> refresh() {
         List<Integer> changed = new ArrayList<>();
-        for (Slot s : directory.listSlots()) {
+        long readAt = System.nanoTime();
+        List<Slot> slots = directory.listSlots();
+        lastRead = readAt;
+        for (Slot s : slots) {
             Held h = held.get(s.id());
             if (nodeName.equals(s.masterNode())) {
                 if (h != null && h.role() == CopyRole.MASTER && h.epoch() == s.epoch()
@@ -65,7 +85,8 @@ public final class SlotRoles implements ReplicaSlots, AutoCloseable {
                 release(h);
                 SlotStore copy = stores.slot(s.id());
                 SyncReplicator replicator = s.replicaNode() == null ? null : new SyncReplicator(copy, s.epoch(),
-                        s.inSync(), () -> links.open(s.replicaNode(), s.id(), s.epoch()), syncRecord(), retry);
+                        s.inSync(), () -> links.open(s.replicaNode(), s.id(), s.epoch()), syncRecord(),
+                        this::leaseHeld, retry);
                 copy.becomeMaster(s.epoch(), replicator);
                 held.put(s.id(), new Held(CopyRole.MASTER, s.epoch(), s.replicaNode(), replicator));
                 changed.add(s.id());
@@ -100,6 +121,23 @@ public final class SlotRoles implements ReplicaSlots, AutoCloseable {
     public synchronized boolean replicaInSync(int slotId) {
         Held h = held.get(slotId);
         return h != null && h.replicator() != null && h.replicator().inSync();
+    }
+
+    /** Where a copy of a slot this node masters stands: its change seq, and how long it has lagged (0: current). */
+    public record Position(int slotId, String node, long seq, Duration lag) {}
+
+    /** The positions of both copies of every slot this node masters, for the directory's slot_copies. */
+    public synchronized List<Position> positions() {
+        List<Position> out = new ArrayList<>();
+        held.forEach((id, h) -> {
+            if (h.role() == CopyRole.MASTER) {
+                out.add(new Position(id, nodeName, stores.slot(id).lastChangeSeq(), Duration.ZERO));
+                if (h.replicator() != null && h.replicator().replicaSeq() >= 0) {
+                    out.add(new Position(id, h.replicaNode(), h.replicator().replicaSeq(), h.replicator().lag()));
+                }
+            }
+        });
+        return out;
     }
 
     @Override

@@ -63,13 +63,13 @@ class SlotRolesTest {
         nodes.put("a", a);
         nodes.put("b", b);
         rolesA = new SlotRoles("a", directory, storesA, (to, slot, epoch) -> link(nodes.get(to)[0], slot, epoch),
-                Duration.ofMillis(20));
+                Duration.ofSeconds(10), Duration.ofMillis(20));
         rolesB = new SlotRoles("b", directory, storesB, (to, slot, epoch) -> {
             if (!aReachable.get()) {
                 throw new IOException("node a unreachable");
             }
             return link(nodes.get(to)[0], slot, epoch);
-        }, Duration.ofMillis(20));
+        }, Duration.ofSeconds(10), Duration.ofMillis(20));
         a[0] = rolesA;
         b[0] = rolesB;
         rolesA.refresh();
@@ -152,6 +152,10 @@ class SlotRolesTest {
         onA.createAccount(ALICE);
         AppendResult first = onA.append(ALICE, "INBOX", mail("before"), Set.of(), DATE, 0);
         assertThat(onB.contentDigest()).isEqualTo(onA.contentDigest());
+        long seq = onA.lastChangeSeq();
+        assertThat(rolesA.positions()).filteredOn(p -> p.slotId() == id).containsExactlyInAnyOrder(
+                new SlotRoles.Position(id, "a", seq, Duration.ZERO), new SlotRoles.Position(id, "b", seq, Duration.ZERO));
+        assertThat(rolesB.positions()).noneMatch(p -> p.slotId() == id); // reported by the master only
         assertThatThrownBy(() -> onB.append(ALICE, "INBOX", mail("on the replica"), Set.of(), DATE, 0))
                 .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER);
 

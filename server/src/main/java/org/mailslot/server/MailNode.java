@@ -129,7 +129,8 @@ public final class MailNode implements AutoCloseable {
     private void startCluster() throws IOException {
         NodeConfig.Cluster cluster = config.cluster();
         replication = ReplicationSettings.defaults().withReplyTimeout(cluster.shipTimeout());
-        roles = new SlotRoles(config.nodeName(), directory, stores, this::openLink, cluster.reconnect());
+        roles = new SlotRoles(config.nodeName(), directory, stores, this::openLink, cluster.lease(),
+                cluster.reconnect());
         owned.add(roles);
         roles.refresh();
         if (cluster.secret() != null) {
@@ -147,10 +148,25 @@ public final class MailNode implements AutoCloseable {
         refresher.scheduleWithFixedDelay(() -> {
             try {
                 roles.refresh();
+                directory.nodeHeartbeat(config.nodeName(), Instant.now());
             } catch (RuntimeException e) {
                 log.warn("reading the slot map failed, will retry in {}: {}", cluster.roleRefresh(), e.getMessage());
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::reportPositions, 1, POSITION_REPORT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** How often a node writes where its masters' copies stand (admin slot list's LAG). */
+    private static final java.time.Duration POSITION_REPORT = java.time.Duration.ofSeconds(5);
+
+    private void reportPositions() {
+        try {
+            for (SlotRoles.Position p : roles.positions()) {
+                directory.reportCopy(p.slotId(), p.node(), p.seq(), p.lag().toMillis());
+            }
+        } catch (RuntimeException e) {
+            log.warn("reporting replication positions failed: {}", e.getMessage());
+        }
     }
 
     /** A replication link to the node holding a slot's replica, at the address the directory has for it. */

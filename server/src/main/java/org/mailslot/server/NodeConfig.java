@@ -44,7 +44,7 @@ public record NodeConfig(
      * timing of role changes and shipping.
      */
     public record Cluster(String address, String secret, int replicationPort, boolean replicationTls,
-                          Duration roleRefresh, Duration shipTimeout, Duration reconnect) {
+                          Duration roleRefresh, Duration lease, Duration shipTimeout, Duration reconnect) {
         /** Fewer characters than this make a guessable secret. */
         public static final int MIN_SECRET_CHARS = 16;
     }
@@ -70,8 +70,15 @@ public record NodeConfig(
         if (replicationTls && !tls.configured()) {
             throw new ConfigException("cluster.replication-tls", "needs tls.certificate or tls.self-signed");
         }
+        Duration roleRefresh = c.duration("role-refresh", Duration.ofSeconds(1), Duration.ofMillis(100),
+                Duration.ofMinutes(1));
+        Duration lease = c.duration("lease", Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMinutes(10));
+        if (lease.compareTo(roleRefresh.multipliedBy(3)) < 0) {
+            throw new ConfigException("cluster.lease", "must be at least 3 x cluster.role-refresh (" + roleRefresh
+                    + "), or one slow read of the directory stops writes");
+        }
         return new Cluster(address, secret, c.integer("replication-port", 2401, 1, 65535), replicationTls,
-                c.duration("role-refresh", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                roleRefresh, lease,
                 c.duration("ship-timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 c.duration("reconnect", Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMinutes(5)));
     }

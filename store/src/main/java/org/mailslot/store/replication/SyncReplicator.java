@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import org.mailslot.store.ChangeRecord;
 import org.mailslot.store.CommitShipper;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * recorded out of sync in the directory first (conditional on the epoch: a master that was replaced learns it
  * here and is fenced), then the callers are answered; the replica cannot be promoted without {@code --force}.
  *
- * <p>Out of sync, commits are answered at once and a catch-up thread reconnects and ships the log from the
- * replica's last seq. Its last step holds the link lock while it ships the final records and records the
+ * <p>Out of sync, commits are answered at once — while the node's lease holds: it read the slot map recently, so
+ * an operator who forces the replica's promotion knows how long the old master may go on (cluster.lease) — and a
+ * catch-up thread reconnects and ships the log from the replica's last seq. Its last step holds the link lock while it ships the final records and records the
  * replica in sync; a commit made meanwhile waits for that step in {@link #shipped}, so no commit is ever answered
  * between "the replica has everything" and "the directory says in sync" without reaching the replica.
  */
@@ -54,24 +56,30 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
     private final long epoch;
     private final LinkOpener opener;
     private final SyncRecord record;
+    private final BooleanSupplier leaseHeld;
     private final Duration retry;
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread catchUp;
     private ReplicaLink link; // guarded by lock
     private volatile boolean inSync;
+    private volatile long confirmedSeq = -1;
+    private volatile long currentAtNanos = System.nanoTime();
     private volatile boolean finalStep;
     private volatile boolean closed;
 
     /**
-     * @param inSync what the directory says now; a replica recorded out of sync is caught up before it is trusted
-     * @param retry  how long the catch-up thread waits after a failed connection
+     * @param inSync    what the directory says now; a replica recorded out of sync is caught up before it is trusted
+     * @param leaseHeld whether this node read the slot map recently enough to still call itself master (invariant
+     *                  2): out of sync, no replica stands behind a write, so without it nothing is acknowledged
+     * @param retry     how long the catch-up thread waits after a failed connection
      */
     public SyncReplicator(SlotStore store, long epoch, boolean inSync, LinkOpener opener, SyncRecord record,
-                          Duration retry) {
+                          BooleanSupplier leaseHeld, Duration retry) {
         this.store = store;
         this.epoch = epoch;
         this.opener = opener;
         this.record = record;
+        this.leaseHeld = leaseHeld;
         this.retry = retry;
         this.inSync = inSync;
         this.catchUp = Thread.ofPlatform().name("slot-" + store.slotId() + "-catchup").daemon(true)
@@ -82,9 +90,32 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
         return inSync;
     }
 
+    /** The last change seq the replica confirmed, -1 before it confirmed any. */
+    public long replicaSeq() {
+        return confirmedSeq;
+    }
+
+    /** How long the replica has lacked some of the master's changes: 0 when it has them all. */
+    public Duration lag() {
+        return confirmedSeq >= store.lastChangeSeq() ? Duration.ZERO
+                : Duration.ofNanos(System.nanoTime() - currentAtNanos);
+    }
+
+    /** After every successful ship: what the replica has now. */
+    private void confirmed(long seq, long shippedUpTo) {
+        confirmedSeq = seq;
+        if (seq >= shippedUpTo) {
+            currentAtNanos = System.nanoTime();
+        }
+    }
+
     @Override
     public void shipped(List<ChangeRecord> committed) {
         if (!inSync) {
+            if (!leaseHeld.getAsBoolean()) {
+                throw new StoreException(StoreException.Reason.IO, "slot " + store.slotId() + ": the directory has"
+                        + " not confirmed this node as master lately and the replica is out of sync; not acknowledging");
+            }
             if (!finalStep) {
                 return; // recorded out of sync: answered now, shipped by the catch-up thread
             }
@@ -107,6 +138,7 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
                 link = opener.open();
             }
             link.ship(store, committed);
+            confirmed(link.replicaSeq(), committed.getLast().seq());
         } catch (IOException | RuntimeException e) {
             closeLink();
             goOutOfSync(e);
@@ -195,6 +227,7 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
         List<ChangeRecord> batch = store.changesSince(link.replicaSeq(), BATCH);
         if (!batch.isEmpty()) {
             link.ship(store, batch);
+            confirmed(link.replicaSeq(), store.lastChangeSeq());
         }
     }
 

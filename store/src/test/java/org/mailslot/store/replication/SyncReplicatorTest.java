@@ -45,6 +45,7 @@ class SyncReplicatorTest {
     SlotStore master;
     SlotStore replica;
     final AtomicBoolean cut = new AtomicBoolean();
+    final AtomicBoolean lease = new AtomicBoolean(true);
     final Directory directory = new Directory();
     SyncReplicator replicator;
 
@@ -121,7 +122,7 @@ class SyncReplicatorTest {
                 throw new IOException("connection refused");
             }
             return new DirectLink();
-        }, directory, Duration.ofMillis(20));
+        }, directory, lease::get, Duration.ofMillis(20));
         master.becomeMaster(1, replicator);
     }
 
@@ -189,6 +190,19 @@ class SyncReplicatorTest {
                 && replica.lastChangeSeq() == master.lastChangeSeq());
         assertThat(onReplica(next)).isTrue();
         assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+    }
+
+    @Test
+    void outOfSyncAndWithoutALeaseNothingIsAcknowledged() {
+        master.createAccount(ALICE);
+        cut.set(true);
+        master.append(ALICE, "INBOX", mail("recorded out of sync"), Set.of(), DATE, 0);
+        assertThat(directory.inSync).isFalse();
+        lease.set(false); // the node could not read the slot map for a lease time: it may have been replaced
+        assertThatThrownBy(() -> master.append(ALICE, "INBOX", mail("unconfirmed"), Set.of(), DATE, 0))
+                .isInstanceOf(StoreException.class).hasMessageContaining("not acknowledging");
+        lease.set(true);
+        master.append(ALICE, "INBOX", mail("confirmed again"), Set.of(), DATE, 0);
     }
 
     @Test
