@@ -97,6 +97,12 @@ class AdminCliTest {
         assertThat(list).hasSize(2);
         assertThat(list.get(0).path("address").asText()).isEqualTo("alice@example.org");
         assertThat(list.get(0).path("quotaBytes").asLong()).isEqualTo(1L << 30);
+        assertThat(admin("account", "add", "carol@example.org", "--slot", "3")).isZero();
+        assertThat(out).contains("account carol@example.org added in slot 3");
+        assertThat(admin("account", "add", "dave@example.org", "--slot", "99")).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(err).contains("slot 99 does not exist");
+        assertThat(admin("account", "add", "dave@example.org", "--slot", "-1")).isEqualTo(ExitCode.USAGE);
+        assertThat(admin("account", "remove", "carol@example.org")).isZero();
 
         assertThat(admin("account", "show", "alice@example.org", "--json")).isZero();
         assertThat(new ObjectMapper().readTree(out).path("usedBytes").asLong()).isZero();
@@ -232,12 +238,31 @@ class AdminCliTest {
                 .containsPattern("\\n2 +node1 +node\\d +1 +NO +- +1\\n");
         assertThat(admin("cluster", "status")).isZero();
         assertThat(out).containsPattern("node3 +2 +2 +- +4 +down");
+
+        // Failover: slot 1's replica was just added, out of sync: refused without --force, recorded with it.
+        assertThat(admin("slot", "failover", "1")).isEqualTo(ExitCode.INVALID);
+        assertThat(err).contains("out of sync", "--force");
+        assertThat(admin("slot", "failover", "1", "--force", "--reason", "node1 is gone", "--json")).isZero();
+        JsonNode forced = new ObjectMapper().readTree(out);
+        assertThat(forced.path("epoch").asLong()).isEqualTo(2);
+        assertThat(forced.path("replicaNode").asText()).isEqualTo("node1");
+        // slot 5 is new, in sync: promoted without --force, and the text says what moved
+        assertThat(admin("slot", "failover", "5")).isZero();
+        assertThat(out).containsPattern("slot 5: master node\\d -> node\\d, epoch 1 -> 2\\n");
+        assertThat(admin("slot", "failover", "99")).isEqualTo(ExitCode.NOT_FOUND);
+        try (Directory d = Directory.open(NodeConfig.load(config).directory())) {
+            assertThat(d.listSlotEvents(1)).last().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo("forced-promotion");
+                assertThat(e.detail()).contains("by mailslot admin: node1 is gone", "may be lost");
+            });
+            assertThat(d.listSlotEvents(5)).last().extracting(e -> e.kind()).isEqualTo("failover");
+        }
     }
 
     @Test
     void helpOnEveryLevel() {
         for (String[] args : List.of(new String[]{"--help"}, new String[]{"account", "--help"}, new String[]{"account", "add", "--help"},
-                new String[]{"slot", "verify", "--help"}, new String[]{"node", "add", "--help"},
+                new String[]{"slot", "verify", "--help"}, new String[]{"slot", "failover", "--help"}, new String[]{"node", "add", "--help"},
                 new String[]{"cluster", "init", "--help"}, new String[]{"cluster", "status", "--help"})) {
             assertThat(admin(args)).isZero();
             assertThat(out).contains("Usage:");
