@@ -42,9 +42,9 @@ final class RowCapture {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE IF NOT EXISTS repl_row(id INTEGER PRIMARY KEY, image TEXT NOT NULL)");
             for (Table t : tables.values()) {
-                String after = image(t, "NEW", t.columns(), "u");
-                String changed = changedColumns(t, image(t, "NEW", t.columns(), "p"));
-                String gone = image(t, "OLD", t.key(), "d");
+                String after = image(t, "NEW", t.columns(), "u", false);
+                String changed = changedColumns(t, image(t, "NEW", t.columns(), "p", true));
+                String gone = image(t, "OLD", t.key(), "d", false);
                 st.execute("CREATE TEMP TRIGGER IF NOT EXISTS repl_" + t.name() + "_i AFTER INSERT ON main."
                         + t.name() + " BEGIN INSERT INTO repl_row(image) VALUES (" + after + "); END");
                 st.execute("CREATE TEMP TRIGGER IF NOT EXISTS repl_" + t.name() + "_u AFTER UPDATE ON main."
@@ -114,13 +114,16 @@ final class RowCapture {
      * {"t": table, "op": op, "row": {column: value}} built by SQLite's json_object; op "u" is a whole row (insert),
      * "p" a part of one (update: key and changed columns), "d" a deleted row's key.
      */
-    private static String image(Table t, String ref, List<String> columns, String op) {
+    private static String image(Table t, String ref, List<String> columns, String op, boolean onlyChanged) {
         StringBuilder row = new StringBuilder("json_object(");
         for (int i = 0; i < columns.size(); i++) {
             String col = columns.get(i);
             String value = ref + "." + col;
             if (t.blobColumns().contains(col)) {
                 value = "CASE WHEN " + value + " IS NULL THEN NULL ELSE hex(" + value + ") END";
+            }
+            if (onlyChanged && !t.key().contains(col)) { // an unchanged value is not even encoded (then removed)
+                value = "CASE WHEN NEW." + col + " IS NOT OLD." + col + " THEN " + value + " END";
             }
             row.append(i == 0 ? "" : ", ").append('\'').append(col).append("', ").append(value);
         }
