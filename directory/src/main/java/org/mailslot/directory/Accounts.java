@@ -34,20 +34,23 @@ final class Accounts {
 
     private record Row(Account account, String passwordHash) {}
 
-    Account add(String address, char[] password, long quotaBytes) {
+    /** {@code slot} 0: the emptiest slot. */
+    Account add(String address, char[] password, long quotaBytes, int slot) {
         Addresses.Parsed parsed = Addresses.parse(address);
         checkQuota(quotaBytes);
+        checkSlot(slot);
         checkPassword(password);
-        return insert(parsed, hasher.hash(password), quotaBytes);
+        return insert(parsed, hasher.hash(password), quotaBytes, slot);
     }
 
-    Account importAccount(String address, String passwordHash, long quotaBytes) {
+    Account importAccount(String address, String passwordHash, long quotaBytes, int slot) {
         Addresses.Parsed parsed = Addresses.parse(address);
         checkQuota(quotaBytes);
-        return insert(parsed, PasswordHasher.importable(passwordHash), quotaBytes);
+        checkSlot(slot);
+        return insert(parsed, PasswordHasher.importable(passwordHash), quotaBytes, slot);
     }
 
-    private Account insert(Addresses.Parsed parsed, String hash, long quotaBytes) {
+    private Account insert(Addresses.Parsed parsed, String hash, long quotaBytes, int chosenSlot) {
         long now = clock.millis();
         return db.write(c -> {
             Domains.requireHosted(c, parsed.domain());
@@ -58,8 +61,15 @@ final class Accounts {
             if (Aliases.isSource(c, parsed.key())) {
                 throw DirectoryException.exists("alias " + parsed);
             }
-            int slot = emptiestSlot(c).orElseThrow(() -> new DirectoryException(DirectoryException.Reason.UNAVAILABLE,
-                    "no storage slots exist yet, so account " + parsed + " has nowhere to live"));
+            int slot;
+            if (chosenSlot == 0) {
+                slot = emptiestSlot(c).orElseThrow(() -> new DirectoryException(DirectoryException.Reason.UNAVAILABLE,
+                        "no storage slots exist yet, so account " + parsed + " has nowhere to live"));
+            } else if (slotExists(c, chosenSlot)) {
+                slot = chosenSlot;
+            } else {
+                throw DirectoryException.notFound("slot " + chosenSlot);
+            }
             long id;
             try (var st = c.prepareStatement("INSERT INTO accounts (address, address_key, local_part, domain,"
                     + " password_hash, quota_bytes, slot_id, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
@@ -91,6 +101,21 @@ final class Accounts {
                 + " GROUP BY s.id ORDER BY COUNT(a.id), s.id LIMIT 1");
              var rs = st.executeQuery()) {
             return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+        }
+    }
+
+    private static boolean slotExists(Connection c, int slot) throws SQLException {
+        try (var st = c.prepareStatement("SELECT 1 FROM slots WHERE id = ?")) {
+            st.setInt(1, slot);
+            try (var rs = st.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void checkSlot(int slot) {
+        if (slot < 0) {
+            throw DirectoryException.invalid("a slot number is positive, was " + slot);
         }
     }
 

@@ -84,12 +84,25 @@ public final class Directory implements AutoCloseable {
 
     /** Creates an account in the emptiest slot with an Argon2id hash of {@code password} (not cleared). */
     public Account addAccount(String address, char[] password, long quotaBytes) {
-        return accounts.add(address, password, quotaBytes);
+        return accounts.add(address, password, quotaBytes, 0);
+    }
+
+    /**
+     * Creates an account in slot {@code slot} (0: the emptiest), for an operator who wants it on a given master;
+     * NOT_FOUND when the slot does not exist.
+     */
+    public Account addAccount(String address, char[] password, long quotaBytes, int slot) {
+        return accounts.add(address, password, quotaBytes, slot);
     }
 
     /** Creates an account with a Dovecot-style hash: {SHA512-CRYPT}, {SHA256-CRYPT}, {BLF-CRYPT}, {ARGON2ID}. */
     public Account importAccount(String address, String passwordHash, long quotaBytes) {
-        return accounts.importAccount(address, passwordHash, quotaBytes);
+        return accounts.importAccount(address, passwordHash, quotaBytes, 0);
+    }
+
+    /** {@link #importAccount(String, String, long)} into slot {@code slot} (0: the emptiest). */
+    public Account importAccount(String address, String passwordHash, long quotaBytes, int slot) {
+        return accounts.importAccount(address, passwordHash, quotaBytes, slot);
     }
 
     public void setPassword(String address, char[] password) {

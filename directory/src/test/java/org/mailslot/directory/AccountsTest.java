@@ -109,6 +109,23 @@ class AccountsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
+    void putsAnAccountInTheSlotAsked(Backend backend) {
+        DirectorySettings settings = backend.settings();
+        try (Directory d = populated(Directory.open(settings))) {
+            assertThat(d.addAccount("a@example.test", pw("secret"), 0, 3).slotId()).isEqualTo(3);
+            assertThat(d.addAccount("b@example.test", pw("secret"), 0, 3).slotId()).isEqualTo(3);
+            assertThat(d.importAccount("c@example.test", "{ARGON2ID}" + storedHash(settings, "a@example.test"),
+                    0, 4).slotId()).isEqualTo(4);
+            assertThat(d.addAccount("d@example.test", pw("secret"), 0, 0).slotId()).as("0: the emptiest").isEqualTo(1);
+            fails(NOT_FOUND, "slot 9 does not exist", () -> d.addAccount("e@example.test", pw("secret"), 0, 9));
+            fails(INVALID, "positive", () -> d.addAccount("e@example.test", pw("secret"), 0, -1));
+            assertThat(d.findAccount("e@example.test")).isEmpty();
+            assertThat(d.accountsPerSlot()).containsEntry(3, 2).containsEntry(4, 1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.mailslot.directory.Backend#all")
     void listsAccountsByDomain(Backend backend) {
         try (Directory d = populated(backend.open())) {
             d.addDomain("other.test");

@@ -83,17 +83,23 @@ final class AccountCommands implements Runnable {
         String address;
         @Option(names = "--quota", paramLabel = "SIZE", defaultValue = "0", description = "storage limit, e.g. 2G; 0 = unlimited (default)")
         String quota;
+        @Option(names = "--slot", paramLabel = "SLOT", defaultValue = "0",
+                description = "put the account in this slot (see 'slot list'), e.g. one a given node masters; default: the slot with the fewest accounts")
+        int slot;
         @ArgGroup(exclusive = true)
         PasswordSource password;
 
         @Override
         public void run() {
             long quotaBytes = Sizes.parseSize("--quota", quota);
+            if (slot < 0) {
+                throw new UsageException("--slot: a slot number is positive, got " + slot);
+            }
             try (Directory d = parent.admin.openDirectory()) {
                 Account[] created = new Account[1];
                 String generated = apply(password,
-                        pw -> created[0] = d.addAccount(address, pw, quotaBytes),
-                        hash -> created[0] = d.importAccount(address, hash, quotaBytes));
+                        pw -> created[0] = d.addAccount(address, pw, quotaBytes, slot),
+                        hash -> created[0] = d.importAccount(address, hash, quotaBytes, slot));
                 System.out.println("account " + created[0].address() + " added in slot " + created[0].slotId());
                 if (generated != null) {
                     System.out.println("password: " + generated);
