@@ -1,9 +1,11 @@
 package org.mailslot.protocols.imap.command;
 
 import org.mailslot.protocols.imap.message.MessageSource;
+import org.mailslot.store.MessageMeta;
 import org.mailslot.store.SlotStore;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -60,20 +62,33 @@ final class CachedHeaders {
      * not read: empty) without a kept header is looked up.
      */
     MessageSource source() {
-        return m -> {
-            if (m.blobHash() == null) {
-                return InputStream.nullInputStream();
+        return new MessageSource() {
+            @Override
+            public InputStream open(MessageMeta m) throws IOException {
+                if (m.blobHash() == null) {
+                    return InputStream.nullInputStream();
+                }
+                byte[] header = get(m.uid());
+                if (header != null) {
+                    return new ByteArrayInputStream(header);
+                }
+                if (!m.blobHash().isEmpty()) {
+                    return store.openBody(m.blobHash());
+                }
+                // a session view names no blob: look the message up (it may have been expunged meanwhile)
+                return store.message(mailboxId, m.uid()).map(row -> store.openBody(row.blobHash()))
+                        .orElseGet(InputStream::nullInputStream);
             }
-            byte[] header = get(m.uid());
-            if (header != null) {
-                return new ByteArrayInputStream(header);
+
+            @Override
+            public byte[] header(MessageMeta m, int maxBytes) throws IOException {
+                byte[] header = m.blobHash() == null ? null : get(m.uid());
+                if (header == null) {
+                    return MessageSource.super.header(m, maxBytes);
+                }
+                // kept headers end with their blank line already: no need to scan them again
+                return header.length <= maxBytes ? header : Arrays.copyOf(header, maxBytes);
             }
-            if (!m.blobHash().isEmpty()) {
-                return store.openBody(m.blobHash());
-            }
-            // a session view names no blob: look the message up (it may have been expunged meanwhile)
-            return store.message(mailboxId, m.uid()).map(row -> store.openBody(row.blobHash()))
-                    .orElseGet(InputStream::nullInputStream);
         };
     }
 }

@@ -30,8 +30,8 @@ final class MessageHeaders {
 
     /** Reads the header of {@code m}; a storage failure is a server fault, not a non-match. */
     static MessageHeaders read(MessageSource source, MessageMeta m, int maxBytes) {
-        try (InputStream in = source.open(m)) {
-            return parse(headerBytes(in, maxBytes));
+        try {
+            return parse(source.header(m, maxBytes));
         } catch (IOException e) {
             throw new UncheckedIOException("reading the header of uid " + m.uid(), e);
         }

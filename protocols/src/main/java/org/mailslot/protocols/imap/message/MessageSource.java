@@ -12,4 +12,14 @@ import org.mailslot.store.MessageMeta;
 @FunctionalInterface
 public interface MessageSource {
     InputStream open(MessageMeta message) throws IOException;
+
+    /**
+     * The message's top-level header: its bytes up to and including the blank line that ends it, at most
+     * {@code maxBytes}. A source that keeps headers apart overrides this to skip reading and scanning the body.
+     */
+    default byte[] header(MessageMeta message, int maxBytes) throws IOException {
+        try (InputStream in = open(message)) {
+            return MessageHeaders.headerBytes(in, maxBytes);
+        }
+    }
 }
