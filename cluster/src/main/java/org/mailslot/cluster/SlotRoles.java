@@ -85,8 +85,8 @@ public final class SlotRoles implements ReplicaSlots, AutoCloseable {
                 release(h);
                 SlotStore copy = stores.slot(s.id());
                 SyncReplicator replicator = s.replicaNode() == null ? null : new SyncReplicator(copy, s.epoch(),
-                        s.inSync(), () -> links.open(s.replicaNode(), s.id(), s.epoch()), syncRecord(),
-                        this::leaseHeld, retry);
+                        s.replicaNode(), s.inSync(), () -> links.open(s.replicaNode(), s.id(), s.epoch()),
+                        syncRecord(), this::leaseHeld, retry);
                 copy.becomeMaster(s.epoch(), replicator);
                 held.put(s.id(), new Held(CopyRole.MASTER, s.epoch(), s.replicaNode(), replicator));
                 changed.add(s.id());

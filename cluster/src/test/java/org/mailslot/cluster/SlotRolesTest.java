@@ -2,6 +2,7 @@ package org.mailslot.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,17 +25,20 @@ import org.mailslot.store.AppendResult;
 import org.mailslot.store.ChangeRecord;
 import org.mailslot.store.CopyRole;
 import org.mailslot.store.MessageContent;
+import org.mailslot.store.MessageMeta;
 import org.mailslot.store.SlotStore;
 import org.mailslot.store.SlotStores;
 import org.mailslot.store.StoreException;
 import org.mailslot.store.StoreSettings;
 import org.mailslot.store.replication.ReplicaLink;
 import org.mailslot.store.replication.ReplicaSlots;
+import org.mailslot.store.replication.ReplicationException;
 
 /**
  * Two nodes sharing one directory, each with its own slot stores; links go straight to the other node's
  * {@link SlotRoles#replicaCopy} (the network link has its own tests). Roles follow the directory: the master ships,
- * the replica applies, a failover swaps them at epoch + 1 and the old master refuses writes.
+ * the replica applies, a failover swaps them at epoch + 1, the old master refuses writes and, back as replica, is
+ * resynced.
  */
 class SlotRolesTest {
     private static final long ALICE = 1001;
@@ -103,16 +107,13 @@ class SlotRolesTest {
 
             @Override
             public void ship(SlotStore master, List<ChangeRecord> records) throws IOException {
-                try {
-                    target.replicaCopy(slot, epoch); // a failover meanwhile refuses a stale master
-                } catch (ReplicaSlots.Refused e) {
-                    throw new IOException("refused: " + e.getMessage());
-                }
+                stillReplica();
                 if (!checked) { // as the network link's OPEN does: the replica's last record must be the master's
                     long last = replica.lastChangeSeq();
                     if (last > 0 && (last > master.lastChangeSeq() || master.changesSince(last - 1, 1).getFirst()
                             .crc32c() != replica.changesSince(last - 1, 1).getFirst().crc32c())) {
-                        throw new IOException("replica diverged at seq " + last + ": it needs a full resync");
+                        throw new ReplicationException(ReplicationException.Reason.RESYNC_NEEDED,
+                                "replica diverged at seq " + last + ": it needs a full resync");
                     }
                     checked = true;
                 }
@@ -126,6 +127,21 @@ class SlotRolesTest {
                     }
                 }
                 replica.applyChanges(records);
+            }
+
+            @Override
+            public void reset() throws IOException {
+                stillReplica();
+                replica.resetForResync();
+                checked = true;
+            }
+
+            private void stillReplica() throws IOException {
+                try {
+                    target.replicaCopy(slot, epoch); // a failover meanwhile refuses a stale master
+                } catch (ReplicaSlots.Refused e) {
+                    throw new IOException("refused: " + e.getMessage());
+                }
             }
 
             @Override
@@ -174,21 +190,32 @@ class SlotRolesTest {
         assertThat(onA.role()).isEqualTo(CopyRole.FENCED);
         aReachable.set(true);
 
-        // the new master's writes are acknowledged: its replica (a, which committed the stale write locally and so
-        // diverged) is refused by the divergence check and recorded out of sync, never silently patched
+        // the new master's writes are acknowledged while its replica is out of sync (the failover recorded it so)
         AppendResult after = onB.append(ALICE, "INBOX", mail("after"), Set.of(), DATE, 0);
         assertThat(after.uid()).isGreaterThan(first.uid());
         rolesA.refresh();
         assertThat(onA.role()).isEqualTo(CopyRole.REPLICA);
         onB.append(ALICE, "INBOX", mail("after 2"), Set.of(), DATE, 0);
-        assertThat(directory.slot(id).orElseThrow().inSync()).isFalse();
         assertThat(directory.listSlotEvents(id)).extracting(e -> e.kind()).contains("failover");
+
         // a holds its own unacknowledged "stale" message under the uid b gave "after": applying b's changes on top
-        // would mix two histories, so a stays out of sync until a full resync replaces its copy
+        // would mix two histories, so the divergence check asks for a full resync; b empties a's copy and ships its
+        // whole log, and only then records the slot in sync again
+        await().atMost(Duration.ofSeconds(10)).until(() -> directory.slot(id).orElseThrow().inSync());
+        assertThat(rolesB.replicaInSync(id)).isTrue();
+        assertThat(onA.lastChangeSeq()).isEqualTo(onB.lastChangeSeq());
+        assertThat(onA.contentDigest()).isEqualTo(onB.contentDigest());
+        assertThat(onA.verify().problems()).isEmpty();
         long inboxOnA = onA.mailbox(ALICE, "INBOX").orElseThrow().id();
         long inboxOnB = onB.mailbox(ALICE, "INBOX").orElseThrow().id();
+        assertThat(onA.messages(inboxOnA)).isEqualTo(onB.messages(inboxOnB))
+                .extracting(MessageMeta::envelope).noneMatch(e -> e.contains("\"stale\""))
+                .anyMatch(e -> e.contains("\"after\""));
         assertThat(onA.message(inboxOnA, after.uid()).orElseThrow().blobHash())
-                .isNotEqualTo(onB.message(inboxOnB, after.uid()).orElseThrow().blobHash());
-        assertThat(onA.contentDigest()).isNotEqualTo(onB.contentDigest());
+                .isEqualTo(onB.message(inboxOnB, after.uid()).orElseThrow().blobHash());
+
+        // in sync: the next write is on a when it is answered
+        AppendResult next = onB.append(ALICE, "INBOX", mail("in sync"), Set.of(), DATE, 0);
+        assertThat(onA.message(inboxOnA, next.uid())).isPresent();
     }
 }

@@ -215,6 +215,11 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public void resetForResync() {
+        delegate.resetForResync();
+    }
+
+    @Override
     public CopyRole role() {
         return delegate.role();
     }

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The slot.db schema. Message state: 0 visible, 1 expunged (restorable), 2 tombstone (uid gone for good).
@@ -93,6 +95,15 @@ final class Schema {
     };
 
     private static final String[][] MIGRATIONS = {V2, V3, V4, V5, V6};
+
+    /** The meta rows that belong to the copy, not to the slot's content: a full resync keeps them. */
+    static final Set<String> OWN_META = Set.of("schema_version", "epoch");
+
+    /**
+     * The other meta rows, with the values {@code DDL} gives a new slot: replicated content that the log changes only
+     * by updates, so a copy emptied for a full resync must start from exactly these ({@link CopyReset}).
+     */
+    static final Map<String, Long> CONTENT_META_START = Map.of("last_uid_validity", 0L, "next_email_id", 1L);
 
     private Schema() {}
 

@@ -321,6 +321,21 @@ final class SearchIndex implements AutoCloseable {
     }
 
     /**
+     * The slot's change log was emptied and starts again at seq 0 (a replica copy reset for a full resync): forgets
+     * the old log's positions, which the new log reaches again with other changes, and rebuilds the index from the
+     * copy. Returns when searches see the result.
+     */
+    void restart() {
+        lock.lock();
+        try {
+            wanted = 0; // commits after the reset raise it again; the rebuild reads the copy as it is then
+        } finally {
+            lock.unlock();
+        }
+        rebuild();
+    }
+
+    /**
      * Problems where the index disagrees with {@code snapshot} (messages missing or extra). Checked only when
      * the index is exactly at the snapshot's change seq; otherwise the slot moved on and nothing is reported.
      */

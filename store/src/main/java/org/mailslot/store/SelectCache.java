@@ -34,8 +34,10 @@ final class SelectCache {
 
     private final Map<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedMessages; // guarded by this
+    private long generation; // guarded by this; bumped by clear()
 
     List<MessageFlags> read(Connection c, long mailboxId) throws SQLException {
+        long readGeneration = generation(); // before this read's snapshot starts
         long highest;
         int count;
         try (PreparedStatement st = Sql.prepare(c, "SELECT highest_modseq, messages FROM mailbox WHERE id = ?"
@@ -53,7 +55,7 @@ final class SelectCache {
                 e = load(c, mailboxId, highest);
             }
             if (count >= MIN_MESSAGES) {
-                put(mailboxId, e);
+                put(mailboxId, e, readGeneration);
             }
         }
         return view(e);
@@ -63,7 +65,24 @@ final class SelectCache {
         return entries.get(mailboxId);
     }
 
-    private synchronized void put(long mailboxId, Entry e) {
+    private synchronized long generation() {
+        return generation;
+    }
+
+    /**
+     * Forgets every entry, and any read that began before: after a copy is emptied for a full resync, a mailbox id can
+     * come back at the same HIGHESTMODSEQ with other messages (another history), which the modseq check cannot see.
+     */
+    synchronized void clear() {
+        entries.clear();
+        cachedMessages = 0;
+        generation++;
+    }
+
+    private synchronized void put(long mailboxId, Entry e, long readGeneration) {
+        if (readGeneration != generation) {
+            return; // read before a clear(): possibly from the history it threw away
+        }
         Entry old = entries.get(mailboxId);
         if (old == null || old.highestModSeq() < e.highestModSeq()) {
             entries.put(mailboxId, e);

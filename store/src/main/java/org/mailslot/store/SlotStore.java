@@ -157,6 +157,15 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
      */
     int applyChanges(List<ChangeRecord> records);
 
+    /**
+     * Replica side, the first step of a full resync (DESIGN.md section 5, invariant 4): empties this copy in one
+     * durable transaction (every replicated row, the change log and its high-water mark; the meta rows start again from
+     * a new slot's values) so that the master can ship its whole log from seq 1. The copy's epoch and schema version
+     * stay, and so do the bodies: the resent records name them again, and an orphan is removed by the next purge. The
+     * full-text index is rebuilt (empty) before this returns. A copy that is not a replica refuses with NOT_MASTER.
+     */
+    void resetForResync();
+
     /** What this copy does: a master takes writes, a replica applies a master's changes, a fenced copy neither. */
     CopyRole role();
 

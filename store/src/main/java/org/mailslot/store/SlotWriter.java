@@ -167,7 +167,7 @@ final class SlotWriter implements AutoCloseable {
                 if (r.kind == Kind.CLIENT && role != CopyRole.MASTER || r.kind == Kind.REPLICATED && role != CopyRole.REPLICA) {
                     failures[i] = new StoreException(StoreException.Reason.NOT_MASTER, r.kind == Kind.CLIENT
                             ? "this copy of the slot is " + role.describe() + ": writes go to the slot's master"
-                            : "this copy of the slot is " + role.describe() + ", not a replica: change refused");
+                            : "this copy of the slot is " + role.describe() + ", not a replica: refused");
                     continue;
                 }
                 Tx.Mark mark = tx.mark();

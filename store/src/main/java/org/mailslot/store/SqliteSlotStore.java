@@ -659,6 +659,16 @@ final class SqliteSlotStore implements SlotStore {
     }
 
     @Override
+    public void resetForResync() {
+        writer.submitReplicated(tx -> {
+            CopyReset.run(tx, capture.tables());
+            return null;
+        });
+        selectCache.clear();
+        search.restart();
+    }
+
+    @Override
     public CopyRole role() {
         return writer.role();
     }

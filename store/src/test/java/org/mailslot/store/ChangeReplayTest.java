@@ -205,6 +205,81 @@ class ChangeReplayTest {
     }
 
     @Test
+    void aResetReplicaIsAsEmptyAsANewCopyAndKeepsItsBodies() {
+        master.createAccount(ALICE);
+        master.createMailbox(ALICE, "Work", SpecialUse.NONE); // meta's last_uid_validity moves
+        AppendResult a = master.append(ALICE, "INBOX", MessageContent.of(mail("kept", "body stays")), Set.of(),
+                DATE, 0);
+        ship(master, replica, 100);
+        String hash = replica.message(a.mailboxId(), a.uid()).orElseThrow().blobHash();
+        long epoch = replica.epoch();
+
+        replica.resetForResync();
+        assertThat(replica.lastChangeSeq()).isZero();
+        assertThat(replica.changesSince(0, 10)).isEmpty();
+        assertThat(replica.mailboxes(ALICE)).isEmpty();
+        assertThat(replica.quotaUsage(ALICE).messages()).isZero();
+        assertThat(replica.epoch()).isEqualTo(epoch);
+        assertThat(replica.role()).isEqualTo(CopyRole.REPLICA);
+        assertThat(replica.hasBody(hash)).isTrue(); // the resent log names it again
+        assertThat(replica.verify().problems()).isEmpty(); // an orphan body is no problem, the index is empty too
+        try (SlotStore fresh = SlotStore.open(dir.resolve("fresh"), 3, StoreSettings.defaults())) {
+            assertThat(replica.contentDigest()).isEqualTo(fresh.contentDigest()); // meta included
+        }
+
+        // the whole log again, from seq 1: identical, and its own index follows the new log
+        assertThat(ship(master, replica, 2)).isEqualTo((int) master.lastChangeSeq());
+        assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+        assertThat(replica.searchText(a.mailboxId(), "body stays", TextField.BODY)).containsExactly(a.uid());
+        assertThat(replica.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void afterAResetNothingOfTheOldHistoryIsServedFromCaches() {
+        // two histories that end with the same mailbox ids, uids, counts and HIGHESTMODSEQ, but other flags
+        List<AppendRequest> unseen = new java.util.ArrayList<>();
+        List<AppendRequest> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < SelectCache.MIN_MESSAGES + 20; i++) {
+            unseen.add(new AppendRequest(MessageContent.of(mail("m" + i, "history one")), Set.of(), DATE));
+            seen.add(new AppendRequest(MessageContent.of(mail("m" + i, "history two")), Set.of("\\Seen"), DATE));
+        }
+        master.createAccount(ALICE);
+        master.appendAll(ALICE, "INBOX", unseen, 0);
+        ship(master, replica, 1000);
+        long inbox = replica.mailbox(ALICE, "INBOX").orElseThrow().id();
+        assertThat(replica.flagsAndUids(inbox)).allMatch(m -> m.flags().isEmpty()); // cached now
+        assertThat(replica.searchText(inbox, "history one", TextField.BODY)).hasSize(unseen.size());
+
+        try (SlotStore other = SlotStore.open(dir.resolve("other"), 3, StoreSettings.defaults())) {
+            other.createAccount(ALICE);
+            other.appendAll(ALICE, "INBOX", seen, 0);
+            replica.resetForResync();
+            ship(other, replica, 1000);
+            assertThat(replica.status(inbox)).isEqualTo(other.status(inbox));
+            assertThat(replica.flagsAndUids(inbox)).isEqualTo(other.flagsAndUids(inbox))
+                    .allMatch(m -> m.flags().contains("\\Seen"));
+            assertThat(replica.searchText(inbox, "history one", TextField.BODY)).isEmpty();
+            assertThat(replica.searchText(inbox, "history two", TextField.BODY)).hasSize(seen.size());
+            assertThat(replica.contentDigest()).isEqualTo(other.contentDigest());
+            assertThat(replica.verify().problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void onlyAReplicaCanBeReset() {
+        master.createAccount(ALICE);
+        String digest = master.contentDigest();
+        assertThatThrownBy(() -> master.resetForResync())
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER)
+                .hasMessageContaining("not a replica");
+        master.fence();
+        assertThatThrownBy(() -> master.resetForResync())
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER);
+        assertThat(master.contentDigest()).isEqualTo(digest);
+        assertThat(master.mailbox(ALICE, "INBOX")).isPresent();
+    }
+
+    @Test
     void everyTableOfTheSlotSchemaIsReplicated() throws Exception {
         List<String> tables = new java.util.ArrayList<>();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("master/slot.db"));

@@ -16,8 +16,9 @@ import org.mailslot.store.replication.ReplicationException.Reason;
 
 /**
  * The master's end of one link ({@link ReplicationProtocol}): handshake and OPEN in {@link #open}, then bodies and
- * batches in {@link #ship}. A watchdog thread closes the socket when a write stays blocked longer than the reply
- * timeout (socket writes have no timeout of their own). The first failure breaks the link for good.
+ * batches in {@link #ship}, or a full resync's first step in {@link #reset}. A watchdog thread closes the socket when a
+ * write stays blocked longer than the reply timeout (socket writes have no timeout of their own). The first failure
+ * breaks the link for good.
  */
 final class ClientLink implements ReplicaLink {
     private final Socket socket;
@@ -108,6 +109,27 @@ final class ClientLink implements ReplicaLink {
             for (List<ChangeRecord> part : split(records)) {
                 send(part);
             }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw describe(e);
+        }
+    }
+
+    @Override
+    public void reset() throws IOException {
+        if (broken) {
+            throw new IOException("the link to replica " + replica + " for slot " + slotId
+                    + " broke earlier; open a new one");
+        }
+        try {
+            channel.write(new Frame.Reset());
+            Frame.Ack ack = expect(Frame.Ack.class, "ACK");
+            if (ack.lastSeq() != 0) {
+                throw new IOException("replica " + replica + " is at seq " + ack.lastSeq() + " after a reset, not 0");
+            }
+            replicaSeq = 0;
+            replicaLastEpoch = -1;
+            logsChecked = true; // an empty copy holds no history to disagree with
         } catch (IOException | RuntimeException e) {
             close();
             throw describe(e);

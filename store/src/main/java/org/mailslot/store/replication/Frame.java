@@ -33,6 +33,7 @@ sealed interface Frame {
     int STORED = 0x13;
     int CHANGES = 0x20;
     int ACK = 0x21;
+    int RESET = 0x30;
     int ERR = 0x7F;
 
     /** Largest body of every frame but CHANGES: they carry nonces, hashes, numbers and short texts. */
@@ -184,6 +185,16 @@ sealed interface Frame {
         }
     }
 
+    /** The master asks the replica to empty its copy for a full resync; answered ACK(0). */
+    record Reset() implements Frame {
+        public int type() { return RESET; }
+
+        public long bodyLength() { return 0; }
+
+        public void writeBody(DataOutputStream out) {
+        }
+    }
+
     record Ack(long lastSeq) implements Frame {
         public int type() { return ACK; }
 
@@ -207,8 +218,8 @@ sealed interface Frame {
 
     static boolean known(int type) {
         return switch (type) {
-            case HELLO, CHALLENGE, AUTH, AUTH_OK, OPEN, POS, REFUSED, BODY, HAVE, SEND, STORED, CHANGES, ACK, ERR ->
-                    true;
+            case HELLO, CHALLENGE, AUTH, AUTH_OK, OPEN, POS, REFUSED, BODY, HAVE, SEND, STORED, CHANGES, ACK, RESET,
+                 ERR -> true;
             default -> false;
         };
     }
@@ -228,6 +239,7 @@ sealed interface Frame {
             case STORED -> "STORED";
             case CHANGES -> "CHANGES";
             case ACK -> "ACK";
+            case RESET -> "RESET";
             case ERR -> "ERR";
             default -> String.format("0x%02x", type);
         };
@@ -257,6 +269,7 @@ sealed interface Frame {
                 case HAVE, SEND, STORED -> new Signal(type);
                 case CHANGES -> changes(b);
                 case ACK -> new Ack(nonNegative(type, "last seq", b.getLong()));
+                case RESET -> new Reset();
                 case ERR -> new Err(Reason.of(b.get() & 0xFF), string(b, type, "reason", MAX_REASON_BYTES));
                 default -> throw new ProtocolException(Reason.MALFORMED, "unknown frame type " + name(type));
             };

@@ -22,6 +22,15 @@ public interface ReplicaLink extends AutoCloseable {
      */
     void ship(SlotStore master, List<ChangeRecord> records) throws IOException;
 
+    /**
+     * The first step of a full resync, for a replica whose link failed with
+     * {@link ReplicationException.Reason#RESYNC_NEEDED}: the replica empties its copy (every row and its change log;
+     * its bodies stay) and {@link #replicaSeq()} is 0 afterwards, so shipping the master's log from seq 1 rebuilds it.
+     * Send it on a new link, before anything else. Failures are as for {@link #ship}; a replica that refuses (it is
+     * not the slot's replica at this link's epoch) throws {@link ReplicationException.Reason#REFUSED}.
+     */
+    void reset() throws IOException;
+
     @Override
     void close();
 }

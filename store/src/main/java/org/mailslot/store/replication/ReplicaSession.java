@@ -200,6 +200,7 @@ final class ReplicaSession {
                 }
                 case Frame.Body body -> receive(body);
                 case Frame.Changes changes -> apply(changes.records());
+                case Frame.Reset ignored -> reset();
                 default -> throw new ProtocolException(Reason.MALFORMED, Frame.name(f.type())
                         + " is not allowed on an open link");
             }
@@ -264,6 +265,25 @@ final class ReplicaSession {
             boolean resync = e.getMessage() != null && e.getMessage().contains("full resync");
             throw new ProtocolException(resync ? Reason.RESYNC_NEEDED : Reason.APPLY_FAILED, e.getMessage());
         }
+        channel.write(new Frame.Ack(copy.lastChangeSeq()));
+    }
+
+    /** Empties the copy for a full resync (section 5 of {@link ReplicationProtocol}) and answers its seq, 0. */
+    private void reset() throws IOException {
+        try {
+            copy = slots.replicaCopy(link.slotId(), link.epoch());
+        } catch (ReplicaSlots.Refused r) {
+            throw new ProtocolException(Reason.REFUSED, r.getMessage());
+        }
+        long before = copy.lastChangeSeq();
+        try {
+            copy.resetForResync();
+        } catch (StoreException e) {
+            throw new ProtocolException(e.reason() == StoreException.Reason.NOT_MASTER ? Reason.REFUSED
+                    : Reason.APPLY_FAILED, "reset of slot " + link.slotId() + " refused: " + e.getMessage());
+        }
+        log.warn("replication {} from {}{}: copy emptied for a full resync at epoch {}; its {} changes are"
+                + " discarded, the master's whole log follows", id, remote, slotText(), link.epoch(), before);
         channel.write(new Frame.Ack(copy.lastChangeSeq()));
     }
 

@@ -48,6 +48,7 @@ package org.mailslot.store.replication;
  *   0x20  CHANGES    master   count:u32, count x record
  *                             record = seq:i64, epoch:i64, crc32c:u32, kind:str, payloadLength:u32, payload
  *   0x21  ACK        replica  lastSeq:i64
+ *   0x30  RESET      master   (empty)
  *   0x7F  ERR        replica  code:u8, reason:str
  * </pre>
  *
@@ -81,7 +82,8 @@ package org.mailslot.store.replication;
  * replica copy's last applied seq and the epoch of its change record at that seq (-1 when it has none to show: an
  * empty or truncated log). The master checks once per link, before it ships anything, that its own record at that seq
  * has the same epoch and that the replica is not ahead of it; otherwise the logs diverged (a master that committed and
- * crashed before shipping was replaced) and the link fails with RESYNC_NEEDED, before anything is applied.
+ * crashed before shipping was replaced) and the link fails with RESYNC_NEEDED, before anything is applied: the
+ * master then resyncs the replica (section 5).
  *
  * <p>The whole handshake, TLS included, must end within {@code replication.handshake-timeout} (default 10 s) of the
  * accept, or the replica closes the connection.
@@ -108,7 +110,23 @@ package org.mailslot.store.replication;
  * <p>Records from epochs below the link's are accepted: they are the master's history (written before a role change,
  * or applied from the previous master) and a returning or new copy needs them.
  *
- * <h2>5. Errors</h2>
+ * <h2>5. Full resync</h2>
+ * <pre>
+ *   RESET                          --&gt;
+ *                                  &lt;--       ACK(0)                      or ERR(REFUSED / APPLY_FAILED), close
+ * </pre>
+ * A master whose link failed with RESYNC_NEEDED opens a new link and sends RESET before anything else. The replica
+ * asks {@link ReplicaSlots} again (REFUSED as for CHANGES), then empties its copy in one durable transaction: every
+ * replicated row, its change log and the log's high-water mark; it keeps its epoch and its bodies. A copy that is not
+ * a replica refuses (REFUSED). ACK carries the replica's seq afterwards, 0; the master then ships its log from seq 1
+ * as in section 4 (bodies the replica still has are answered HAVE, so they do not travel again). Version 1 ships the
+ * log, not a snapshot: the master's log must still begin at seq 1, which holds while logs are never truncated.
+ *
+ * <p>The replica stays recorded out of sync in the directory until the master has shipped everything. If the link
+ * or the replica fails in the middle, the copy holds a prefix of the master's log, so the next link's POS agrees with
+ * the master and shipping simply continues from there; no second RESET is needed.
+ *
+ * <h2>6. Errors</h2>
  * ERR is always the replica's last frame: it closes the connection after it. The master treats any failure as the end
  * of the link and opens a new one. Codes:
  * <pre>
@@ -119,8 +137,9 @@ package org.mailslot.store.replication;
  *   5 TIMEOUT        handshake or idle timeout
  *   6 RESYNC_NEEDED  the replica's log does not continue the master's: only a full resync helps
  *   7 BODY_REFUSED   a body's octets do not hash to its name, or could not be stored
- *   8 APPLY_FAILED   the store refused the batch (checksum, missing body, unknown columns, I/O)
- *   9 REFUSED        the epoch moved on, or a record is from a later epoch than the link's
+ *   8 APPLY_FAILED   the store refused the batch or the reset (checksum, missing body, unknown columns, I/O)
+ *   9 REFUSED        the epoch moved on, a record is from a later epoch than the link's, or a RESET reached a copy
+ *                    that is not a replica
  *  10 BUSY           replication.max-connections links are open
  *  11 INTERNAL       a fault on the replica (its log has an incident id)
  * </pre>

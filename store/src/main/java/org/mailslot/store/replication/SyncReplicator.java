@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * catch-up thread reconnects and ships the log from the replica's last seq. Its last step holds the link lock while it ships the final records and records the
  * replica in sync; a commit made meanwhile waits for that step in {@link #shipped}, so no commit is ever answered
  * between "the replica has everything" and "the directory says in sync" without reaching the replica.
+ *
+ * <p>A replica whose log does not continue the master's (RESYNC_NEEDED: it diverged, holding changes of a master that
+ * was replaced before it shipped them, or it has a gap) gets a full resync: on a new link it is told to empty its
+ * copy ({@link ReplicaLink#reset}), then the catch-up ships the master's whole log from seq 1 in batches, bodies it
+ * still has not sent again, and records it in sync at the end as any catch-up. It stays out of sync in the directory
+ * the whole time, so it cannot be promoted with half a copy. The log is never truncated yet, so it is the complete
+ * history of the copy; a master whose log no longer begins at seq 1 would need a snapshot, which is not built, and
+ * says so instead of emptying the replica.
  */
 public final class SyncReplicator implements CommitShipper, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncReplicator.class);
@@ -54,6 +62,7 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
 
     private final SlotStore store;
     private final long epoch;
+    private final String replicaNode;
     private final LinkOpener opener;
     private final SyncRecord record;
     private final BooleanSupplier leaseHeld;
@@ -66,17 +75,22 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
     private volatile long currentAtNanos = System.nanoTime();
     private volatile boolean finalStep;
     private volatile boolean closed;
+    // catch-up thread only
+    private String resyncReason; // why the replica needs a full resync, null when it does not
+    private long resyncStartNanos; // when the running full resync emptied the replica, 0 when none runs
 
     /**
+     * @param replicaNode the node holding the replica copy, for the log
      * @param inSync    what the directory says now; a replica recorded out of sync is caught up before it is trusted
      * @param leaseHeld whether this node read the slot map recently enough to still call itself master (invariant
      *                  2): out of sync, no replica stands behind a write, so without it nothing is acknowledged
      * @param retry     how long the catch-up thread waits after a failed connection
      */
-    public SyncReplicator(SlotStore store, long epoch, boolean inSync, LinkOpener opener, SyncRecord record,
-                          BooleanSupplier leaseHeld, Duration retry) {
+    public SyncReplicator(SlotStore store, long epoch, String replicaNode, boolean inSync, LinkOpener opener,
+                          SyncRecord record, BooleanSupplier leaseHeld, Duration retry) {
         this.store = store;
         this.epoch = epoch;
+        this.replicaNode = replicaNode;
         this.opener = opener;
         this.record = record;
         this.leaseHeld = leaseHeld;
@@ -178,7 +192,14 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
-                log.info("slot {}: replica catch-up failed ({}); retrying in {}", store.slotId(), e.getMessage(), retry);
+                if (e instanceof ReplicationException r && r.reason() == ReplicationException.Reason.RESYNC_NEEDED) {
+                    resyncReason = r.getMessage(); // the next link empties the replica first
+                    log.info("slot {}: replica on {} needs a full resync; starting it in {}", store.slotId(),
+                            replicaNode, retry);
+                } else {
+                    log.info("slot {}: replica catch-up failed ({}); retrying in {}", store.slotId(), e.getMessage(),
+                            retry);
+                }
                 waitQuietly(retry.toMillis());
             }
         }
@@ -192,6 +213,9 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
                 link = opener.open();
                 log.info("slot {}: replica connected at its seq {}, master at {}", store.slotId(), link.replicaSeq(),
                         store.lastChangeSeq());
+            }
+            if (resyncReason != null) {
+                startResync();
             }
         } finally {
             lock.unlock();
@@ -210,9 +234,20 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
             while (!closed && link.replicaSeq() < store.lastChangeSeq()) {
                 shipBatch();
             }
+            if (!closed) {
+                // a round trip even with nothing left to send: the link checks on its first ship that the replica's
+                // log is this master's, and a replica level with or ahead of the master may have diverged
+                link.ship(store, List.of());
+            }
             if (!closed && record.markInSync(store.slotId(), epoch)) {
                 inSync = true;
                 log.info("slot {}: replica caught up at seq {} and recorded in sync", store.slotId(), link.replicaSeq());
+                if (resyncStartNanos != 0) {
+                    log.info("slot {}: full resync of the replica on {} done: {} changes in {} ms", store.slotId(),
+                            replicaNode, link.replicaSeq(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resyncStartNanos));
+                    resyncStartNanos = 0;
+                }
             } else if (!closed) {
                 log.warn("slot {}: epoch moved on while catching up; this copy is no longer master", store.slotId());
                 closed = true;
@@ -223,8 +258,34 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
         }
     }
 
+    /**
+     * Empties the replica over the new link, with the lock held; the catch-up then ships the whole log. Refused,
+     * without touching the replica, when this master's log no longer begins at seq 1.
+     */
+    private void startResync() throws IOException {
+        List<ChangeRecord> first = store.changesSince(0, 1);
+        if (!first.isEmpty() && first.getFirst().seq() != 1) {
+            log.error("slot {}: replica on {} needs a full resync ({}), but this master's log begins at seq {}: it"
+                    + " needs a snapshot of the copy, which this build cannot ship; it stays out of sync",
+                    store.slotId(), replicaNode, resyncReason, first.getFirst().seq());
+            throw new IOException("the master's log of slot " + store.slotId() + " begins at seq "
+                    + first.getFirst().seq() + ": no full resync from the log");
+        }
+        log.warn("slot {}: replica on {} needs a full resync ({}): wiping its copy and resending the whole log ({}"
+                + " changes)", store.slotId(), replicaNode, resyncReason, store.lastChangeSeq());
+        link.reset();
+        resyncReason = null; // from here on the replica holds a prefix of this log: a broken link just continues
+        resyncStartNanos = System.nanoTime();
+        confirmed(link.replicaSeq(), store.lastChangeSeq());
+    }
+
     private void shipBatch() throws IOException {
         List<ChangeRecord> batch = store.changesSince(link.replicaSeq(), BATCH);
+        if (!batch.isEmpty() && batch.getFirst().seq() != link.replicaSeq() + 1) {
+            // a hole in this log: a resync would stop at it too, so the replica is not emptied for nothing
+            throw new IOException("the master's log of slot " + store.slotId() + " has no change "
+                    + (link.replicaSeq() + 1) + " (it continues at " + batch.getFirst().seq() + ")");
+        }
         if (!batch.isEmpty()) {
             link.ship(store, batch);
             confirmed(link.replicaSeq(), store.lastChangeSeq());

@@ -40,7 +40,7 @@ class FrameTest {
                 new Frame.Pos(41, -1), new Frame.Refused("not here"), new Frame.Body(HASH, 123),
                 new Frame.Signal(Frame.HAVE), new Frame.Signal(Frame.SEND), new Frame.Signal(Frame.STORED),
                 new Frame.Changes(List.of(record, new ChangeRecord(43, 3, "rows", new byte[0], 0))),
-                new Frame.Ack(43), new Frame.Err(Reason.RESYNC_NEEDED, "needs a full resync"));
+                new Frame.Ack(43), new Frame.Reset(), new Frame.Err(Reason.RESYNC_NEEDED, "needs a full resync"));
         for (Frame f : frames) {
             Frame back = roundTrip(f);
             assertThat(back).as(Frame.name(f.type())).usingRecursiveComparison().isEqualTo(f);

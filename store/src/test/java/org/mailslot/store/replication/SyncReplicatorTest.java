@@ -107,6 +107,15 @@ class SyncReplicatorTest {
         }
 
         @Override
+        public void reset() throws IOException {
+            if (broken || cut.get()) {
+                broken = true;
+                throw new IOException("link cut");
+            }
+            replica.resetForResync();
+        }
+
+        @Override
         public void close() {
             broken = true;
         }
@@ -117,7 +126,7 @@ class SyncReplicatorTest {
         master = SlotStore.open(dir.resolve("master"), 5, StoreSettings.defaults());
         replica = SlotStore.open(dir.resolve("replica"), 5, StoreSettings.defaults());
         replica.becomeReplica(1);
-        replicator = new SyncReplicator(master, 1, true, () -> {
+        replicator = new SyncReplicator(master, 1, "node-b", true, () -> {
             if (cut.get()) {
                 throw new IOException("connection refused");
             }
