@@ -63,6 +63,11 @@ final class ChangeApplier {
         } catch (java.io.IOException e) {
             throw new StoreException(StoreException.Reason.IO, "change " + r.seq() + " is not JSON", e);
         }
+        if (!payload.has("rows")) {
+            // written before change records carried their rows: replaying it would silently apply nothing
+            throw new StoreException(StoreException.Reason.IO, "change " + r.seq() + " (" + r.kind() + ") predates"
+                    + " row images in the log; this copy cannot be built by replaying it");
+        }
         for (JsonNode image : payload.path("rows")) {
             RowCapture.Table t = tables.get(image.path("t").asText());
             if (t == null) {

@@ -168,6 +168,17 @@ class ChangeReplayTest {
     }
 
     @Test
+    void aRecordWithoutRowImagesIsRefusedNotSilentlySkipped() {
+        master.createAccount(ALICE);
+        List<ChangeRecord> all = master.changesSince(0, 100);
+        ChangeRecord first = all.getFirst();
+        byte[] legacy = "{\"accountId\":1001}".getBytes(StandardCharsets.UTF_8); // as logged before row images
+        ChangeRecord old = new ChangeRecord(first.seq(), first.epoch(), first.kind(), legacy, Tx.crc32c(legacy));
+        assertThatThrownBy(() -> replica.applyChanges(List.of(old))).hasMessageContaining("predates row images");
+        assertThat(replica.lastChangeSeq()).isZero();
+    }
+
+    @Test
     void applyingTwiceChangesNothing() {
         master.createAccount(ALICE);
         master.append(ALICE, "INBOX", MessageContent.of(mail("once", "x")), Set.of(), DATE, 0);
