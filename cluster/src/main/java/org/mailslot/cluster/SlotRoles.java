@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import org.mailslot.directory.Directory;
+import org.mailslot.directory.NodeState;
 import org.mailslot.directory.Slot;
 import org.mailslot.store.CopyRole;
 import org.mailslot.store.SlotStore;
@@ -74,12 +77,21 @@ public final class SlotRoles implements ReplicaSlots, AutoCloseable {
         List<Integer> changed = new ArrayList<>();
         long readAt = System.nanoTime();
         List<Slot> slots = directory.listSlots();
+        Set<Integer> handOver = new HashSet<>(directory.pendingSwitchovers());
+        Map<String, NodeState> states = new HashMap<>();
+        directory.listNodes().forEach(n -> states.put(n.name(), n.state()));
+        boolean drained = states.get(nodeName) == NodeState.DRAINED;
         lastRead = readAt;
         for (Slot s : slots) {
             Held h = held.get(s.id());
             if (nodeName.equals(s.masterNode())) {
                 if (h != null && h.role() == CopyRole.MASTER && h.epoch() == s.epoch()
                         && Objects.equals(h.replicaNode(), s.replicaNode())) {
+                    boolean replicaActive = states.getOrDefault(s.replicaNode(), NodeState.ACTIVE) == NodeState.ACTIVE;
+                    if (h.replicator() != null && (drained || handOver.contains(s.id())) && replicaActive
+                            && switchOver(s, h)) {
+                        changed.add(s.id());
+                    }
                     continue;
                 }
                 release(h);
@@ -109,6 +121,41 @@ public final class SlotRoles implements ReplicaSlots, AutoCloseable {
             log.info("node {}: slot roles changed for slots {}", nodeName, changed);
         }
         return changed;
+    }
+
+    /**
+     * A planned switchover (DESIGN.md section 5, invariant 6): stop this copy's writes in a writer turn (every write
+     * before it is then committed and, in sync, on the replica), promote the replica in the directory, and become its
+     * replica. Nothing acknowledged can be missing from the new master. Skipped (tried again at the next refresh)
+     * while the replica is out of sync; undone if the promotion is refused.
+     */
+    private boolean switchOver(Slot s, Held h) {
+        SlotStore copy = stores.slot(s.id());
+        if (!h.replicator().inSync()) {
+            log.info("node {}: slot {} waits to switch over: its replica on {} is out of sync", nodeName, s.id(),
+                    s.replicaNode());
+            return false;
+        }
+        long started = System.nanoTime();
+        copy.fence();
+        if (!h.replicator().inSync()) { // the last writes before the fence could not be shipped
+            copy.becomeMaster(s.epoch(), h.replicator());
+            return false;
+        }
+        Slot promoted;
+        try {
+            promoted = directory.promoteReplica(s.id(), s.epoch(), false, true, "switchover from " + nodeName);
+        } catch (RuntimeException e) {
+            log.warn("node {}: switchover of slot {} refused: {}; staying master", nodeName, s.id(), e.getMessage());
+            copy.becomeMaster(s.epoch(), h.replicator());
+            return false;
+        }
+        release(h);
+        copy.becomeReplica(promoted.epoch());
+        held.put(s.id(), new Held(CopyRole.REPLICA, promoted.epoch(), null, null));
+        log.info("node {}: slot {} switched over to {} at epoch {} ({} ms with writes stopped here)", nodeName, s.id(),
+                promoted.masterNode(), promoted.epoch(), (System.nanoTime() - started) / 1_000_000);
+        return true;
     }
 
     /** Whether this node masters the slot at the epoch it last read. */

@@ -218,4 +218,42 @@ class SlotRolesTest {
         AppendResult next = onB.append(ALICE, "INBOX", mail("in sync"), Set.of(), DATE, 0);
         assertThat(onA.message(inboxOnA, next.uid())).isPresent();
     }
+
+    @Test
+    void aSwitchoverAndADrainMoveMastersWithoutLosingAnAcknowledgedWrite() {
+        Slot slot = directory.listSlots().stream().filter(x -> x.masterNode().equals("a")).findFirst().orElseThrow();
+        int id = slot.id();
+        SlotStore onA = storesA.slot(id);
+        SlotStore onB = storesB.slot(id);
+        onA.createAccount(ALICE);
+        AppendResult before = onA.append(ALICE, "INBOX", mail("before the switchover"), Set.of(), DATE, 0);
+
+        directory.requestSwitchover(id);
+        assertThat(rolesA.refresh()).contains(id); // a stops writing, sees b has everything, promotes b
+        assertThat(onA.role()).isEqualTo(CopyRole.REPLICA);
+        assertThatThrownBy(() -> onA.append(ALICE, "INBOX", mail("late"), Set.of(), DATE, 0))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_MASTER);
+        Slot after = directory.slot(id).orElseThrow();
+        assertThat(after).isEqualTo(new Slot(id, "b", "a", slot.epoch() + 1, true));
+        assertThat(directory.pendingSwitchovers()).isEmpty();
+        assertThat(directory.listSlotEvents(id)).last().extracting(e -> e.kind()).isEqualTo("switchover");
+
+        assertThat(rolesB.refresh()).contains(id);
+        long inbox = onB.mailbox(ALICE, "INBOX").orElseThrow().id();
+        assertThat(onB.message(inbox, before.uid())).isPresent();
+        AppendResult next = onB.append(ALICE, "INBOX", mail("after the switchover"), Set.of(), DATE, 0);
+        assertThat(onA.message(inbox, next.uid())).isPresent(); // shipped to a, in sync, before it was answered
+        assertThat(onA.contentDigest()).isEqualTo(onB.contentDigest());
+
+        // drain b: every master it holds goes to a; a, being active, is not drained back
+        directory.setNodeState("b", org.mailslot.directory.NodeState.DRAINED);
+        rolesB.refresh();
+        rolesA.refresh();
+        assertThat(directory.listSlots()).allMatch(x -> x.masterNode().equals("a"));
+        assertThat(rolesA.refresh()).isEmpty();
+        assertThat(onA.role()).isEqualTo(CopyRole.MASTER);
+        assertThat(onA.message(inbox, next.uid())).isPresent();
+        onA.append(ALICE, "INBOX", mail("after the drain"), Set.of(), DATE, 0);
+        assertThat(onB.contentDigest()).isEqualTo(onA.contentDigest());
+    }
 }

@@ -284,6 +284,20 @@ public final class Directory implements AutoCloseable {
         return promotions.promote(slot, expectedEpoch, force, planned, why);
     }
 
+    /**
+     * Asks the slot's master node to switch over to the replica: at its next role refresh it stops taking writes,
+     * sees every one of them on the replica, and promotes it ({@link #promoteReplica} with {@code planned}). INVALID
+     * when the slot has no replica or it is out of sync; NOT_FOUND for an unknown slot.
+     */
+    public void requestSwitchover(int slot) {
+        promotions.requestSwitchover(slot);
+    }
+
+    /** Slots whose switchover is asked for and not done yet. */
+    public List<Integer> pendingSwitchovers() {
+        return promotions.pendingSwitchovers();
+    }
+
     @Override
     public void close() {
         db.close();

@@ -67,7 +67,8 @@ final class Promotions {
                         + " is out of sync and may lack acknowledged writes; use --force to promote it anyway");
             }
             try (var st = c.prepareStatement("UPDATE slots SET master_node = ?, replica_node = ?, epoch = ?,"
-                    + " in_sync = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND epoch = ?")) {
+                    + " in_sync = ?, lease_owner = NULL, lease_until = NULL, switchover_at = NULL"
+                    + " WHERE id = ? AND epoch = ?")) {
                 st.setString(1, s.replicaNode());
                 st.setString(2, s.masterNode());
                 st.setLong(3, s.epoch() + 1);
@@ -88,6 +89,45 @@ final class Promotions {
             SlotEvents.insert(c, slot, now, s.inSync() ? (planned ? "switchover" : "failover") : "forced-promotion",
                     truncate(detail));
             return read(c, slot).orElseThrow();
+        });
+    }
+
+    /**
+     * Asks the slot's master to hand over to its replica (a planned switchover, invariant 6). Refused when there is
+     * no replica or it is out of sync: only a failover (which may lose writes) can promote that one.
+     */
+    void requestSwitchover(int slot) {
+        long now = clock.millis();
+        db.write(c -> {
+            Slot s = read(c, slot).orElseThrow(() -> DirectoryException.notFound("slot " + slot));
+            if (s.replicaNode() == null) {
+                throw DirectoryException.invalid("slot " + slot + " has no replica to switch over to");
+            }
+            if (!s.inSync()) {
+                throw DirectoryException.invalid("slot " + slot + "'s replica on " + s.replicaNode()
+                        + " is out of sync; a switchover would wait for it: let it catch up (slot list shows LAG)");
+            }
+            try (var st = c.prepareStatement("UPDATE slots SET switchover_at = ? WHERE id = ? AND epoch = ?")) {
+                st.setLong(1, now);
+                st.setInt(2, slot);
+                st.setLong(3, s.epoch());
+                st.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The slots whose switchover was asked for and has not happened yet, ascending. */
+    java.util.List<Integer> pendingSwitchovers() {
+        return db.read(c -> {
+            try (var st = c.prepareStatement("SELECT id FROM slots WHERE switchover_at IS NOT NULL ORDER BY id");
+                 var rs = st.executeQuery()) {
+                java.util.List<Integer> out = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+                return out;
+            }
         });
     }
 

@@ -73,6 +73,22 @@ class PromotionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
+    void aSwitchoverIsAskedForUntilThePromotionHappens(Backend backend) {
+        try (Directory d = open(backend)) {
+            assertThat(d.pendingSwitchovers()).isEmpty();
+            d.requestSwitchover(2);
+            d.requestSwitchover(2); // asking twice is asking once
+            assertThat(d.pendingSwitchovers()).containsExactly(2);
+            d.promoteReplica(2, 1, false, true, "switchover");
+            assertThat(d.pendingSwitchovers()).isEmpty();
+            d.markReplicaInSync(1, 1, false, "behind");
+            fails(INVALID, "out of sync", () -> d.requestSwitchover(1));
+            fails(NOT_FOUND, "slot 9", () -> d.requestSwitchover(9));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.mailslot.directory.Backend#all")
     void twoOperatorsPromotingAtOnceBumpTheEpochOnce(Backend backend) throws Exception {
         try (Directory d = open(backend)) {
             ConcurrentLinkedQueue<Object> outcomes = new ConcurrentLinkedQueue<>();

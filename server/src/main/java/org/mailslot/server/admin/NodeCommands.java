@@ -14,8 +14,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-@Command(name = "node", mixinStandardHelpOptions = true, description = "Adds and lists the servers of the deployment.",
-        subcommands = {NodeCommands.Add.class, NodeCommands.ListNodes.class})
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = "Adds, lists and drains the servers of the deployment.",
+        subcommands = {NodeCommands.Add.class, NodeCommands.ListNodes.class, NodeCommands.Drain.class,
+                NodeCommands.Undrain.class})
 final class NodeCommands implements Runnable {
     @ParentCommand
     AdminCommand admin;
@@ -81,5 +83,57 @@ final class NodeCommands implements Runnable {
 
     private static String roles(Node node) {
         return String.join(",", node.roles().stream().map(NodeRole::text).toList());
+    }
+
+    @Command(name = "drain", mixinStandardHelpOptions = true,
+            description = {"Moves every master off NODE for maintenance: each one switches over to its in-sync replica",
+                    "(writes stop on NODE, the replica has them all, the replica is promoted), so nothing is lost.",
+                    "Waits until NODE masters nothing, or --wait passes (exit 1, naming the slots left, e.g. with an",
+                    "out-of-sync replica). NODE keeps its replicas and can then be stopped; 'undrain' ends it."})
+    static final class Drain implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        NodeCommands parent;
+        @Parameters(paramLabel = "NODE")
+        String name;
+        @Option(names = "--wait", defaultValue = "30s", paramLabel = "DURATION",
+                description = "how long to wait for every master to move (default ${DEFAULT-VALUE})")
+        String wait;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Duration limit = Sizes.parseDuration("--wait", wait);
+            try (Directory d = parent.admin.openDirectory()) {
+                long masters = d.listSlots().stream().filter(s -> name.equals(s.masterNode())).count();
+                long started = System.nanoTime();
+                d.setNodeState(name, org.mailslot.directory.NodeState.DRAINED);
+                List<Integer> left = SwitchWait.until(d, limit,
+                        () -> d.listSlots().stream().filter(s -> name.equals(s.masterNode())).map(s -> s.id()).toList());
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                if (!left.isEmpty()) {
+                    System.err.println("mailslot: node " + name + " still masters slots " + left + " after " + wait
+                            + " (is its replica out of sync? see 'slot list')");
+                    return org.mailslot.server.ExitCode.FAILURE;
+                }
+                System.out.println("node " + name + " drained: " + masters + " masters moved in " + ms + " ms");
+                return org.mailslot.server.ExitCode.OK;
+            }
+        }
+    }
+
+    @Command(name = "undrain", mixinStandardHelpOptions = true,
+            description = "Marks NODE active again; its masters come back with 'cluster rebalance' or switchovers.")
+    static final class Undrain implements Runnable {
+        @ParentCommand
+        NodeCommands parent;
+        @Parameters(paramLabel = "NODE")
+        String name;
+
+        @Override
+        public void run() {
+            try (Directory d = parent.admin.openDirectory()) {
+                d.setNodeState(name, org.mailslot.directory.NodeState.ACTIVE);
+                System.out.println("node " + name + " is active");
+            }
+        }
     }
 }

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "slot", mixinStandardHelpOptions = true, description = "Lists, verifies and fails over slots.",
-        subcommands = {SlotCommands.ListSlots.class, SlotCommands.Verify.class, SlotCommands.Failover.class})
+        subcommands = {SlotCommands.ListSlots.class, SlotCommands.Verify.class, SlotCommands.Failover.class,
+                SlotCommands.Switchover.class})
 final class SlotCommands implements Runnable {
     @ParentCommand
     AdminCommand admin;
@@ -146,6 +147,42 @@ final class SlotCommands implements Runnable {
                             after.masterNode(), before.epoch(), after.epoch(),
                             before.inSync() ? "" : " (forced: the replica was out of sync; see the slot's history)");
                 }
+            }
+        }
+    }
+
+    @Command(name = "switchover", mixinStandardHelpOptions = true,
+            description = {"Swaps the slot's master and its in-sync replica with nothing lost: at its next role refresh",
+                    "the master stops taking writes, sees every one of them on the replica and promotes it (epoch + 1).",
+                    "Refused (exit 5) when the replica is out of sync. Waits until done, or --wait passes (exit 1)."})
+    static final class Switchover implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        SlotCommands parent;
+        @Parameters(paramLabel = "SLOT")
+        int slot;
+        @Option(names = "--wait", defaultValue = "10s", paramLabel = "DURATION",
+                description = "how long to wait for the master to hand over (default ${DEFAULT-VALUE})")
+        String wait;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Duration limit = Sizes.parseDuration("--wait", wait);
+            try (Directory d = parent.admin.openDirectory()) {
+                Slot before = d.slot(slot).orElseThrow(() -> new org.mailslot.directory.DirectoryException(
+                        org.mailslot.directory.DirectoryException.Reason.NOT_FOUND, "slot " + slot + " does not exist"));
+                long started = System.nanoTime();
+                d.requestSwitchover(slot);
+                List<Integer> left = SwitchWait.until(d, limit,
+                        () -> d.slot(slot).orElseThrow().epoch() == before.epoch() ? List.of(slot) : List.of());
+                if (!left.isEmpty()) {
+                    System.err.println("mailslot: slot " + slot + " was not switched over within " + wait
+                            + "; is its master node (" + before.masterNode() + ") running? The request stays until it is");
+                    return ExitCode.FAILURE;
+                }
+                Slot after = d.slot(slot).orElseThrow();
+                System.out.printf("slot %d: master %s -> %s, epoch %d -> %d, in %d ms%n", slot, before.masterNode(),
+                        after.masterNode(), before.epoch(), after.epoch(), (System.nanoTime() - started) / 1_000_000);
+                return ExitCode.OK;
             }
         }
     }
