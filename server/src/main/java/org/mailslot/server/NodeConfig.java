@@ -70,7 +70,7 @@ public record NodeConfig(
         if (replicationTls && !tls.configured()) {
             throw new ConfigException("cluster.replication-tls", "needs tls.certificate or tls.self-signed");
         }
-        Duration roleRefresh = c.duration("role-refresh", Duration.ofSeconds(1), Duration.ofMillis(100),
+        Duration roleRefresh = c.duration("role-refresh", Duration.ofMillis(500), Duration.ofMillis(100),
                 Duration.ofMinutes(1));
         Duration lease = c.duration("lease", Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMinutes(10));
         if (lease.compareTo(roleRefresh.multipliedBy(3)) < 0) {
