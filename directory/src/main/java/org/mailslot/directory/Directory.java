@@ -27,6 +27,7 @@ public final class Directory implements AutoCloseable {
     private final SlotEvents events;
     private final ClusterSetup cluster;
     private final Promotions promotions;
+    private final Leases leases;
 
     private Directory(Database db, DirectorySettings settings, Clock clock) {
         this.db = db;
@@ -42,6 +43,7 @@ public final class Directory implements AutoCloseable {
         this.events = new SlotEvents(db, clock);
         this.cluster = new ClusterSetup(db, clock);
         this.promotions = new Promotions(db, clock);
+        this.leases = new Leases(db, clock);
     }
 
     /** Connects and brings the schema up to date (Flyway); UNAVAILABLE when either fails. */
@@ -49,7 +51,8 @@ public final class Directory implements AutoCloseable {
         return open(settings, Clock.systemUTC());
     }
 
-    static Directory open(DirectorySettings settings, Clock clock) {
+    /** With the clock that times everything written (heartbeats, leases, events): tests move it. */
+    public static Directory open(DirectorySettings settings, Clock clock) {
         Database db = Database.open(settings);
         try {
             return new Directory(db, settings, clock);
@@ -296,6 +299,14 @@ public final class Directory implements AutoCloseable {
     /** Slots whose switchover is asked for and not done yet. */
     public List<Integer> pendingSwitchovers() {
         return promotions.pendingSwitchovers();
+    }
+
+    /**
+     * Takes or renews the named lease for {@code ttl}: true while {@code owner} holds it, false when another owner
+     * holds one that has not run out. Two callers racing for a free lease: the database lets exactly one win.
+     */
+    public boolean acquireLease(String name, String owner, java.time.Duration ttl) {
+        return leases.acquire(name, owner, ttl);
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import org.mailslot.directory.Node;
 import org.mailslot.directory.Slot;
+import org.mailslot.cluster.ClusterManager;
 import org.mailslot.cluster.SlotRoles;
 import org.mailslot.store.replication.ReplicaLink;
 import org.mailslot.store.replication.ReplicationClient;
@@ -154,6 +155,17 @@ public final class MailNode implements AutoCloseable {
             }
         }, every, every, TimeUnit.MILLISECONDS);
         refresher.scheduleWithFixedDelay(this::reportPositions, 1, POSITION_REPORT.toSeconds(), TimeUnit.SECONDS);
+        if (cluster.automaticFailover()) {
+            ClusterManager manager = new ClusterManager(config.nodeName(), directory, cluster.failoverAfter(),
+                    cluster.roleRefresh().multipliedBy(4), java.time.Clock.systemUTC());
+            refresher.scheduleWithFixedDelay(() -> {
+                try {
+                    manager.tick();
+                } catch (RuntimeException e) {
+                    log.warn("automatic failover round failed, will retry: {}", e.getMessage());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** How often a node writes where its masters' copies stand (admin slot list's LAG). */

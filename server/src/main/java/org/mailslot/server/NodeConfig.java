@@ -44,7 +44,8 @@ public record NodeConfig(
      * timing of role changes and shipping.
      */
     public record Cluster(String address, String secret, int replicationPort, boolean replicationTls,
-                          Duration roleRefresh, Duration lease, Duration shipTimeout, Duration reconnect) {
+                          Duration roleRefresh, Duration lease, Duration shipTimeout, Duration reconnect,
+                          boolean automaticFailover, Duration failoverAfter) {
         /** Fewer characters than this make a guessable secret. */
         public static final int MIN_SECRET_CHARS = 16;
     }
@@ -77,10 +78,18 @@ public record NodeConfig(
             throw new ConfigException("cluster.lease", "must be at least 3 x cluster.role-refresh (" + roleRefresh
                     + "), or one slow read of the directory stops writes");
         }
+        boolean automatic = c.choice("failover", "manual", java.util.Set.of("manual", "automatic")).equals("automatic");
+        Duration failoverAfter = c.duration("failover-after", Duration.ofSeconds(10), Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        if (failoverAfter.compareTo(roleRefresh.multipliedBy(3)) < 0) {
+            throw new ConfigException("cluster.failover-after", "must be at least 3 x cluster.role-refresh ("
+                    + roleRefresh + "): heartbeats are written once per role refresh");
+        }
         return new Cluster(address, secret, c.integer("replication-port", 2401, 1, 65535), replicationTls,
                 roleRefresh, lease,
                 c.duration("ship-timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5)),
-                c.duration("reconnect", Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMinutes(5)));
+                c.duration("reconnect", Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMinutes(5)),
+                automatic, failoverAfter);
     }
 
     public static NodeConfig load(Path file) {
