@@ -38,11 +38,16 @@ final class NodeProcess implements AutoCloseable {
 
     /** Writes the test configuration without starting the node. */
     static NodeProcess configure(Path dir, String extraYaml) throws Exception {
+        return configure(dir, "node1", extraYaml);
+    }
+
+    /** Writes the test configuration of the node named {@code nodeName} without starting it. */
+    static NodeProcess configure(Path dir, String nodeName, String extraYaml) throws Exception {
         Files.createDirectories(dir);
         NodeProcess node = new NodeProcess(dir);
         Files.writeString(node.config, """
                 node:
-                  name: node1
+                  name: %s
                   hostname: mail.test
                   data-dir: data
                   slots: 4
@@ -66,7 +71,7 @@ final class NodeProcess implements AutoCloseable {
                   listen-tls: 127.0.0.1:0
                 metrics:
                   listen: 127.0.0.1:0
-                """ + extraYaml);
+                """.formatted(nodeName) + extraYaml);
         return node;
     }
 
