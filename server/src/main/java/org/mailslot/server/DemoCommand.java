@@ -1,106 +1,289 @@
 package org.mailslot.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.mailslot.core.net.Endpoint;
+import org.mailslot.cluster.Placement;
+import org.mailslot.directory.Account;
 import org.mailslot.directory.Directory;
 import org.mailslot.directory.DirectoryException;
+import org.mailslot.directory.Node;
+import org.mailslot.directory.NodeRole;
+import org.mailslot.directory.Slot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Runs a small system on this machine for a first look: a node on 127.0.0.1 with the demo domain and two
- * accounts, then writes {@code DIR/demo.json} (the contract tests and tools read) once every listener is ready.
+ * Runs a small cluster on this machine for a first look: three store nodes, each a process of its own on its own
+ * loopback address (node1..node3 on 127.0.0.11..13, the same ports on each), sharing one SQLite directory and one
+ * cluster secret, with the demo domain and two accounts homed in slots node1 masters. Writes {@code DIR/demo.json}
+ * (the contract tests and tools read) once every node listens; stopping the demo stops the three nodes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts mailslot on 127.0.0.1 with domain example.test and accounts demo@ and probe@,",
-                "prints where to point a mail client, and writes DIR/demo.json when ready.",
+        description = {"Starts three mailslot store nodes on 127.0.0.11, .12 and .13 that replicate each other's slots,",
+                "with domain example.test and accounts demo@ and probe@ served by node1; prints where to point a mail",
+                "client and how to fail a slot over, and writes DIR/demo.json when ready.",
                 "Running it again on the same DIR keeps the data and the passwords."})
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     static final String DOMAIN = "example.test";
     static final String[] ACCOUNTS = {"demo@" + DOMAIN, "probe@" + DOMAIN};
+    /** The demo's store nodes, in start order; the first serves the demo accounts (until the front proxy exists). */
+    static final List<String> NODES = List.of("node1", "node2", "node3");
+    /** Slots per ordered pair of nodes: 3 nodes make 12 slots, each node masters 4 and holds 4 replicas. */
+    static final int SLOTS_PER_PAIR = 2;
+    /**
+     * Slots node1 creates at its first start, before the others exist: all of its share, (3 − 1) × 2, so that cluster
+     * init only gives them replicas and adds the other nodes' slots (it never moves a copy).
+     */
+    static final int FIRST_NODE_SLOTS = (NODES.size() - 1) * SLOTS_PER_PAIR;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = NodeStatus.JSON;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "mailslot-demo",
             description = "where the demo keeps its configuration, data and demo.json (default: ${DEFAULT-VALUE})")
     Path data;
 
+    /** node1 is 127.0.0.11, node2 127.0.0.12, ... */
+    static String address(int index) {
+        return "127.0.0." + (11 + index);
+    }
+
     @Override
     public Integer call() throws Exception {
         Path dir = data.toAbsolutePath().normalize();
+        if (Files.exists(dir.resolve("mailslot.yaml")) && !Files.exists(dir.resolve(NODES.getFirst()))) {
+            System.err.println("mailslot: " + dir + " holds the one-node demo of an earlier version; run the demo"
+                    + " with another --data DIR, or delete " + dir);
+            return ExitCode.CONFIG;
+        }
         Files.createDirectories(dir);
         Path demoJson = dir.resolve("demo.json");
         Files.deleteIfExists(demoJson);
-        Path config = dir.resolve("mailslot.yaml");
-        if (!Files.exists(config)) {
-            Files.writeString(config, demoConfig());
+        String secret = clusterSecret(dir.resolve("cluster-secret"));
+        List<Path> configs = new ArrayList<>();
+        for (int i = 0; i < NODES.size(); i++) {
+            Path config = dir.resolve(NODES.get(i)).resolve("mailslot.yaml");
+            if (!Files.exists(config)) {
+                Files.createDirectories(config.getParent());
+                writePrivate(config, nodeConfig(i, dir.resolve("directory.db"), secret));
+            }
+            NodeConfig.load(config); // a hand-edited mistake stops the demo here, with the key named
+            configs.add(config);
         }
-        MailNode node = MailNode.start(NodeConfig.load(config));
+
+        List<ChildNode> running = new ArrayList<>();
         try {
-            Map<String, String> passwords = ensureAccounts(node.directory(), dir.resolve("demo-passwords.json"));
-            NodeStatus.write(demoJson, describe(dir, config, node, passwords));
-            printWelcome(dir, node, passwords);
-        } catch (IOException | RuntimeException e) {
-            node.close();
+            // node1 first: it creates the directory's schema and its slots; then the cluster is formed around it
+            List<JsonNode> statuses = new ArrayList<>();
+            statuses.add(start(NODES.getFirst(), configs.getFirst(), running).awaitReady(START_TIMEOUT));
+            ObjectNode demo;
+            Map<String, String> passwords;
+            List<Integer> outOfSync;
+            try (Directory directory = Directory.open(NodeConfig.load(configs.getFirst()).directory())) {
+                formCluster(directory);
+                passwords = ensureAccounts(directory, dir.resolve("demo-passwords.json"));
+                for (int i = 1; i < NODES.size(); i++) {
+                    start(NODES.get(i), configs.get(i), running);
+                }
+                for (int i = 1; i < NODES.size(); i++) {
+                    statuses.add(running.get(i).awaitReady(START_TIMEOUT));
+                }
+                // the first time, node1's slots got empty replicas from cluster init: node1 copies them over now
+                outOfSync = awaitInSync(directory);
+                if (homeAccountsOnFirstNode(directory)) {
+                    outOfSync = awaitInSync(directory);
+                }
+                demo = describe(dir, running, statuses, directory, passwords);
+                NodeStatus.write(demoJson, demo);
+                new DemoWelcome(dir, demo, directory).print(outOfSync);
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            stopAll(running);
             throw e;
+        }
+        for (ChildNode node : running) {
+            // status 0 is a clean stop: someone sent it SIGTERM, or Ctrl-C reached the nodes before this process
+            node.onUnexpectedExit(status -> {
+                if (status != 0) {
+                    System.out.printf("mailslot demo: %s (pid %d) exited with status %d; its log is %s%n", node.name(),
+                            node.pid(), status, node.log());
+                }
+            });
         }
         // demo.json says "running here": it goes when the demo stops (a SIGKILLed demo leaves it; check its pid)
         RunCommand.awaitShutdown(() -> {
-            node.close();
+            stopAll(running);
             Files.deleteIfExists(demoJson);
         });
         return ExitCode.OK;
     }
 
-    static String demoConfig() {
+    private static ChildNode start(String name, Path config, List<ChildNode> running) throws IOException {
+        Path nodeDir = config.getParent();
+        ChildNode node = ChildNode.start(name, config, nodeDir.resolve("status.json"), nodeDir.resolve("node.log"));
+        running.add(node);
+        return node;
+    }
+
+    private static void stopAll(List<ChildNode> running) throws InterruptedException {
+        running.forEach(ChildNode::requestStop);
+        for (ChildNode node : running) {
+            node.awaitStop(STOP_GRACE);
+        }
+    }
+
+    /**
+     * The configuration of the demo's node {@code index}: every service on the node's own loopback address with the
+     * same ports as the other nodes, the shared directory, the cluster secret.
+     */
+    static String nodeConfig(int index, Path directoryDb, String secret) {
+        String name = NODES.get(index);
+        String slotsComment = index == 0
+                ? "# node1 creates slots 1-" + FIRST_NODE_SLOTS + " at its first start; cluster init adds the others' slots"
+                : "# slots 1-" + FIRST_NODE_SLOTS + " exist (node1 made them), so this node makes none: cluster init"
+                        + " gave it its share";
         return """
-                # Written by `mailslot demo`. Every key is explained in docs/configuration.md.
+                # Written by `mailslot demo`: {name}, one of the demo's three store nodes. Every key is explained in
+                # docs/configuration.md. It holds the cluster secret, so only its owner may read it.
                 node:
-                  name: node1
-                  hostname: localhost
+                  name: {name}
+                  hostname: {name}.localhost
                   data-dir: data
-                  slots: 8
+                  {slots-comment}
+                  slots: {node-slots}
+                directory:
+                  url: 'jdbc:sqlite:{directory}'   # the one directory the three nodes share
+                cluster:
+                  address: {ip}   # how the other nodes reach this one; every service below listens here too
+                  secret: {secret}   # the same on every node; also in ../cluster-secret
+                  replication-port: 2401
                 tls:
                   self-signed: true
                 auth:
-                  plaintext: loopback      # the demo lets clients on 127.0.0.1 log in without TLS
+                  plaintext: loopback      # the demo lets clients on 127.0.0.0/8 log in without TLS
                   failure-delay: 1s
                 smtp:
-                  listen: 127.0.0.1:2525
+                  listen: {ip}:2525
                 submission:
-                  listen: 127.0.0.1:2587
-                  listen-tls: 127.0.0.1:2465
+                  listen: {ip}:2587
+                  listen-tls: {ip}:2465
                 lmtp:
-                  listen: 127.0.0.1:2424
+                  listen: {ip}:2424
                 pop3:
-                  listen: 127.0.0.1:2110
-                  listen-tls: 127.0.0.1:2995
+                  listen: {ip}:2110
+                  listen-tls: {ip}:2995
                 imap:
-                  listen: 127.0.0.1:2143
-                  listen-tls: 127.0.0.1:2993
+                  listen: {ip}:2143
+                  listen-tls: {ip}:2993
                 metrics:
-                  listen: 127.0.0.1:2932
-                """;
+                  listen: {ip}:2932
+                """.replace("{name}", name).replace("{slots-comment}", slotsComment)
+                .replace("{node-slots}", Integer.toString(FIRST_NODE_SLOTS))
+                .replace("{ip}", address(index))
+                // the path last, as it may hold anything; in YAML's single quotes only ' needs escaping, as ''
+                .replace("{secret}", secret).replace("{directory}", directoryDb.toString().replace("'", "''"));
     }
 
-    /** Creates the demo domain and accounts on first run; later runs keep them and their passwords. */
+    /** The demo's cluster secret, made on first run and kept (mode 0600) so that reruns and every node share it. */
+    private static String clusterSecret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        writePrivate(file, secret + "\n");
+        return secret;
+    }
+
+    /** Writes a file only its owner can read, never readable by others even for a moment. */
+    private static void writePrivate(Path file, String content) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, content);
+    }
+
+    /**
+     * Registers node2 and node3 (node1 registered itself) and, on the first run, spreads the slots over the three
+     * (cluster init). Later runs find the cluster formed and leave the slot map as it is: a user's failovers stay.
+     */
+    private static void formCluster(Directory directory) {
+        Set<String> known = directory.listNodes().stream().map(Node::name).collect(Collectors.toSet());
+        for (int i = 0; i < NODES.size(); i++) {
+            if (!known.contains(NODES.get(i))) {
+                directory.addNode(NODES.get(i), address(i), EnumSet.of(NodeRole.STORE));
+            }
+        }
+        if (directory.listSlots().stream().allMatch(s -> s.replicaNode() == null)) {
+            directory.initCluster(SLOTS_PER_PAIR, Placement::extend);
+        }
+    }
+
+    /**
+     * After a user failed a demo account's slot over, a rerun gives it back to node1, because clients are told to
+     * connect there: node1's copy is promoted once it is in sync (the old master, just started, has had no client yet,
+     * and is fenced if it takes a write). A copy on node1 that is out of sync is left alone: promoting it could lose
+     * mail. Returns whether a slot was promoted.
+     */
+    private static boolean homeAccountsOnFirstNode(Directory directory) {
+        String first = NODES.getFirst();
+        boolean promoted = false;
+        for (String address : ACCOUNTS) {
+            Optional<Slot> slot = directory.findAccount(address).flatMap(a -> directory.slot(a.slotId()));
+            if (slot.isEmpty() || slot.get().masterNode().equals(first)) {
+                continue;
+            }
+            Slot s = slot.get();
+            if (first.equals(s.replicaNode()) && s.inSync()) {
+                directory.promoteReplica(s.id(), s.epoch(), false, false,
+                        "mailslot demo: the demo accounts are served by " + first);
+                promoted = true;
+            } else {
+                System.out.printf("mailslot demo: %s lives in slot %d, mastered by %s, and %s has no in-sync copy of it"
+                        + " to take back; connect to %s for it%n", address, s.id(), s.masterNode(), first, s.masterNode());
+            }
+        }
+        return promoted;
+    }
+
+    /**
+     * Creates the demo domain and accounts on first run, in slots node1 masters (one each, in turn); later runs keep
+     * them and their passwords.
+     */
     private static Map<String, String> ensureAccounts(Directory directory, Path passwordFile) throws IOException {
         Map<String, String> known = new LinkedHashMap<>();
         if (Files.exists(passwordFile)) {
-            JSON.readTree(passwordFile.toFile()).fields().forEachRemaining(e -> known.put(e.getKey(), e.getValue().asText()));
+            JSON.readTree(passwordFile.toFile()).properties().forEach(e -> known.put(e.getKey(), e.getValue().asText()));
         }
         if (!directory.isHostedDomain(DOMAIN)) {
             directory.addDomain(DOMAIN);
         }
+        List<Integer> firstNodeSlots = directory.listSlots().stream()
+                .filter(s -> s.masterNode().equals(NODES.getFirst())).map(Slot::id).toList();
         Map<String, String> passwords = new LinkedHashMap<>();
-        for (String address : ACCOUNTS) {
+        for (int i = 0; i < ACCOUNTS.length; i++) {
+            String address = ACCOUNTS[i];
             String password = known.get(address);
             boolean exists = directory.findAccount(address).isPresent();
             if (password == null || !exists) {
@@ -109,7 +292,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     directory.setPassword(address, password.toCharArray());
                 } else {
                     try {
-                        directory.addAccount(address, password.toCharArray(), 0);
+                        directory.addAccount(address, password.toCharArray(), 0,
+                                firstNodeSlots.get(i % firstNodeSlots.size()));
                     } catch (DirectoryException e) {
                         if (e.reason() != DirectoryException.Reason.EXISTS) {
                             throw e;
@@ -119,53 +303,64 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             }
             passwords.put(address, password);
         }
-        NodeStatus.write(passwordFile, passwords);
-        java.nio.file.Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        writePrivate(passwordFile, JSON.writeValueAsString(passwords));
         return passwords;
     }
 
-    private static ObjectNode describe(Path dir, Path config, MailNode node, Map<String, String> passwords) {
-        ObjectNode root = NodeStatus.describe("node1", config, dir, node);
-        root.remove("node");
-        root.put("domain", DOMAIN);
-        ArrayNode accounts = root.putArray("accounts");
-        passwords.forEach((address, password) -> accounts.addObject().put("address", address).put("password", password));
-        ArrayNode nodes = root.putArray("nodes");
-        ObjectNode self = nodes.addObject();
-        self.put("name", "node1");
-        self.put("roles", "store,front");
-        self.put("pid", ProcessHandle.current().pid());
-        self.set("services", NodeStatus.services(node));
-        return root;
-    }
-
-    private static void printWelcome(Path dir, MailNode node, Map<String, String> passwords) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("\nmailslot demo is running (data in ").append(dir).append(")\n\n");
-        sb.append("Point a mail client at 127.0.0.1 (self-signed certificate, plaintext login allowed on loopback):\n");
-        describeService(sb, node, "smtp", "SMTP (MX, incoming mail for " + DOMAIN + ")");
-        describeService(sb, node, "submission", "Submission (STARTTLS, AUTH PLAIN/LOGIN)");
-        describeService(sb, node, "submissions", "Submission over TLS");
-        describeService(sb, node, "lmtp", "LMTP");
-        describeService(sb, node, "pop3", "POP3 (STLS)");
-        describeService(sb, node, "pop3s", "POP3 over TLS");
-        describeService(sb, node, "imap", "IMAP (STARTTLS)");
-        describeService(sb, node, "imaps", "IMAP over TLS");
-        describeService(sb, node, "metrics", "Prometheus metrics at /metrics");
-        sb.append("\nAccounts:\n");
-        passwords.forEach((a, p) -> sb.append("  ").append(a).append("  password ").append(p).append('\n'));
-        sb.append("\nTry: swaks --server 127.0.0.1:").append(node.endpoint("smtp").port())
-                .append(" --to demo@").append(DOMAIN).append('\n');
-        sb.append("Admin: ./mailslot admin --config ").append(dir.resolve("mailslot.yaml")).append(" account list\n");
-        sb.append("Everything above is also in ").append(dir.resolve("demo.json")).append(". Ctrl-C stops.\n");
-        System.out.println(sb);
-        System.out.flush();
-    }
-
-    private static void describeService(StringBuilder sb, MailNode node, String name, String what) {
-        Endpoint e = node.endpoint(name);
-        if (e != null) {
-            sb.append(String.format("  %-44s %s:%d%n", what, e.host(), e.port()));
+    /** Waits until every slot's replica is in sync; returns the slots that are not after {@link #SYNC_TIMEOUT}. */
+    private static List<Integer> awaitInSync(Directory directory) throws InterruptedException {
+        long deadline = System.nanoTime() + SYNC_TIMEOUT.toNanos();
+        while (true) {
+            List<Integer> behind = directory.listSlots().stream()
+                    .filter(s -> s.replicaNode() != null && !s.inSync()).map(Slot::id).toList();
+            if (behind.isEmpty() || System.nanoTime() > deadline) {
+                return behind;
+            }
+            Thread.sleep(200);
         }
+    }
+
+    /**
+     * demo.json: node1's configuration, pid, services and certificate at the top (what the one-node demo wrote, so
+     * tools written for it keep working), the accounts, and every node under {@code nodes}.
+     */
+    private static ObjectNode describe(Path dir, List<ChildNode> running, List<JsonNode> statuses, Directory directory,
+                                       Map<String, String> passwords) {
+        ObjectNode root = JSON.createObjectNode();
+        JsonNode first = statuses.getFirst();
+        root.put("version", 1);
+        root.put("config", running.getFirst().config().toString());
+        root.put("data", dir.toString());
+        root.put("pid", running.getFirst().pid());
+        root.put("domain", DOMAIN);
+        root.set("services", first.path("services"));
+        ArrayNode accounts = root.putArray("accounts");
+        passwords.forEach((address, password) -> {
+            ObjectNode a = accounts.addObject().put("address", address).put("password", password);
+            directory.findAccount(address).map(Account::slotId).ifPresent(slot -> a.put("slot", slot));
+        });
+        if (first.has("tls")) {
+            root.set("tls", first.path("tls"));
+        }
+        root.put("clusterSecretFile", dir.resolve("cluster-secret").toString());
+        Map<String, Node> nodes = directory.listNodes().stream().collect(Collectors.toMap(Node::name, n -> n));
+        List<Slot> slots = directory.listSlots();
+        ArrayNode list = root.putArray("nodes");
+        for (int i = 0; i < running.size(); i++) {
+            ChildNode child = running.get(i);
+            Node node = nodes.get(child.name());
+            ObjectNode n = list.addObject();
+            n.put("name", child.name());
+            n.put("roles", node == null ? "store" : node.roles().stream().map(NodeRole::text)
+                    .collect(Collectors.joining(",")));
+            n.put("pid", child.pid());
+            n.put("address", address(i));
+            n.put("config", child.config().toString());
+            n.put("log", child.log().toString());
+            ArrayNode masters = n.putArray("masters");
+            slots.stream().filter(s -> s.masterNode().equals(child.name())).forEach(s -> masters.add(s.id()));
+            n.set("services", statuses.get(i).path("services"));
+        }
+        return root;
     }
 }
