@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Safety does not rest on this timing: a master that is only slow is fenced by the epoch (its replica, now
  * master, refuses its changes), and one with an out-of-sync replica stops acknowledging after cluster.lease.
  * Heartbeats are compared with this node's clock, so the nodes' clocks must agree within a fraction of
- * {@code failoverAfter} (NTP). A node that never sent a heartbeat is left alone: it may be starting.
+ * {@code failoverAfter} (NTP). Only a node this manager has seen beating can be found dead: a whole cluster starting
+ * again finds every heartbeat old, and a node that has not started yet is not a failed one.
  */
 public final class ClusterManager {
     private static final Logger log = LoggerFactory.getLogger(ClusterManager.class);
@@ -42,6 +43,8 @@ public final class ClusterManager {
     private final Duration leaseTime;
     private final Clock clock;
     private final Set<Integer> blockedReported = new HashSet<>();
+    /** Nodes this manager saw beating: only those can be found dead (a cold start finds old heartbeats). */
+    private final Set<String> seenAlive = new HashSet<>();
     private boolean leading;
 
     /**
@@ -83,6 +86,7 @@ public final class ClusterManager {
                     && Duration.between(n.lastHeartbeat(), now).compareTo(failoverAfter) <= 0;
             if (fresh) {
                 alive.add(n.name());
+                seenAlive.add(n.name());
                 if (n.state() == NodeState.DOWN) {
                     directory.setNodeState(n.name(), NodeState.ACTIVE);
                     log.info("node {} sends heartbeats again: active (it rejoins its slots as replica)", n.name());
@@ -92,7 +96,7 @@ public final class ClusterManager {
         List<Slot> promoted = new ArrayList<>();
         for (Slot s : directory.listSlots()) {
             Node master = nodes.get(s.masterNode());
-            if (master == null || alive.contains(master.name()) || master.lastHeartbeat() == null) {
+            if (master == null || alive.contains(master.name()) || !seenAlive.contains(master.name())) {
                 blockedReported.remove(s.id());
                 continue;
             }
@@ -119,7 +123,7 @@ public final class ClusterManager {
             }
         }
         for (Node n : nodes.values()) {
-            if (!alive.contains(n.name()) && n.lastHeartbeat() != null && n.state() != NodeState.DOWN
+            if (!alive.contains(n.name()) && seenAlive.contains(n.name()) && n.state() != NodeState.DOWN
                     && directory.listSlots().stream().noneMatch(s -> n.name().equals(s.masterNode()))) {
                 directory.setNodeState(n.name(), NodeState.DOWN);
                 log.warn("node {}: no heartbeat for more than {}; marked down", n.name(), failoverAfter);

@@ -124,6 +124,22 @@ class ClusterManagerTest {
     }
 
     @Test
+    void aColdStartFindsOldHeartbeatsButFailsNothingOver() {
+        clock.now = clock.now.plusSeconds(3600); // the whole cluster was down for an hour; a starts first
+        beat("a");
+        ClusterManager onA = manager("a");
+        assertThat(onA.tick()).isEmpty();
+        clock.now = clock.now.plusSeconds(30); // b and c take their time
+        beat("a");
+        assertThat(onA.tick()).isEmpty();
+        beat("b", "c");
+        onA.tick();
+        clock.now = clock.now.plusSeconds(11); // now c stops, having been seen
+        beat("a", "b");
+        assertThat(onA.tick()).hasSize(2).allMatch(s -> !s.masterNode().equals("c"));
+    }
+
+    @Test
     void aNodeThatNeverSentAHeartbeatIsLeftAlone() {
         directory.registerNode("d", "127.0.0.4");
         clock.now = clock.now.plusSeconds(5);

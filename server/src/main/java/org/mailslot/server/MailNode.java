@@ -82,7 +82,12 @@ public final class MailNode implements AutoCloseable {
         directory = Directory.open(config.directory());
         owned.add(directory);
         directory.registerNode(config.nodeName(), config.cluster().address());
-        directory.ensureSlots(config.nodeName(), config.slots());
+        if (directory.listSlots().stream().allMatch(s -> s.replicaNode() == null)) {
+            directory.ensureSlots(config.nodeName(), config.slots()); // a single node: node.slots is its slot count
+        } else if (directory.listSlots().size() < config.slots()) {
+            log.info("node {}: the cluster's slots are placed by 'cluster init'; node.slots ({}) is not used",
+                    config.nodeName(), config.slots());
+        }
         stores = openStores();
         owned.add(stores);
         startCluster();
