@@ -176,6 +176,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                   address: {ip}   # how the other nodes reach this one; every service below listens here too
                   secret: {secret}   # the same on every node; also in ../cluster-secret
                   replication-port: 2401
+                  failover: automatic    # a node silent for failover-after has its masters promoted elsewhere
+                  failover-after: 10s
                 tls:
                   self-signed: true
                 auth:

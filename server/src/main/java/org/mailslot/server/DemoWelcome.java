@@ -107,6 +107,7 @@ final class DemoWelcome {
         sb.append("Fail slot ").append(s.id()).append(" over to ").append(s.replicaNode())
                 .append(", its replica, as after a crash of ").append(s.masterNode()).append(":\n");
         sb.append("  kill -9 ").append(node(s.masterNode()).path("pid").asLong()).append('\n');
+        sb.append("  (automatic failover promotes it within about 10 s; or at once:)\n");
         sb.append("  ./mailslot admin --config ").append(config).append(" slot failover ").append(s.id()).append('\n');
         sb.append("  then ").append(account.path("address").asText()).append(" is served by ").append(s.replicaNode())
                 .append(" on ").append(addressOf(s.replicaNode())).append(", same ports, with all its mail.\n");
