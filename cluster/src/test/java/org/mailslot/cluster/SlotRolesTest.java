@@ -136,6 +136,36 @@ class SlotRolesTest {
                 checked = true;
             }
 
+            @Override
+            public org.mailslot.store.CopyDigest digest() throws IOException {
+                stillReplica();
+                return replica.copyDigest();
+            }
+
+            @Override
+            public org.mailslot.store.BodyCheck checkBodies() throws IOException {
+                stillReplica();
+                return replica.checkBodies();
+            }
+
+            @Override
+            public void repairBody(SlotStore master, String hash) throws IOException {
+                try (InputStream in = master.openBody(hash)) {
+                    replica.receiveBody(hash, in);
+                }
+            }
+
+            @Override
+            public boolean fetchBody(SlotStore master, String hash) throws IOException {
+                if (!replica.hasBody(hash)) {
+                    return false;
+                }
+                try (InputStream in = replica.openBody(hash)) {
+                    master.receiveBody(hash, in);
+                }
+                return true;
+            }
+
             private void stillReplica() throws IOException {
                 try {
                     target.replicaCopy(slot, epoch); // a failover meanwhile refuses a stale master

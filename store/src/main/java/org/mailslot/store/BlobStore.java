@@ -120,6 +120,51 @@ final class BlobStore {
         }
     }
 
+    /**
+     * Stores a body that must hash to {@code expected}: streamed to a temp file while hashing, fsynced, and only then
+     * renamed over {@code ab/cd/<expected>} (replacing a damaged file of that name, or an identical one) with the
+     * directory fsynced. Returns the SHA-256 the bytes had: a body with another hash than {@code expected} is deleted
+     * before it reaches the store.
+     */
+    String receive(String expected, InputStream in) throws IOException {
+        Path temp = tmp.resolve(UUID.randomUUID() + ".tmp");
+        MessageDigest sha = sha256();
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[BUFFER];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                sha.update(buf, 0, n);
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+            }
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        String actual = HexFormat.of().formatHex(sha.digest());
+        if (!actual.equals(expected)) {
+            Files.delete(temp);
+            return actual;
+        }
+        pin(expected);
+        try {
+            Path target = path(expected);
+            Path dir = target.getParent();
+            if (!Files.isDirectory(dir)) {
+                createDirSynced(dir.getParent());
+                createDirSynced(dir);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDir(dir);
+            return expected;
+        } finally {
+            unpin(expected);
+            Files.deleteIfExists(temp);
+        }
+    }
+
     private static void createDirSynced(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);

@@ -255,6 +255,21 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public long bodySize(String blobHash) {
+        return delegate.bodySize(blobHash);
+    }
+
+    @Override
+    public CopyDigest copyDigest() {
+        return delegate.copyDigest();
+    }
+
+    @Override
+    public BodyCheck checkBodies() {
+        return delegate.checkBodies();
+    }
+
+    @Override
     public VerifyReport verify() {
         return delegate.verify();
     }

@@ -185,13 +185,31 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
     boolean hasBody(String blobHash);
 
     /**
-     * Replica side: stores a body that arrived from the master, durably, after checking that its SHA-256 is
-     * {@code blobHash} (DESIGN.md section 5, invariant 5); a body with another hash is refused.
+     * Stores a body that arrived from the slot's other copy, durably, after checking that its SHA-256 is
+     * {@code blobHash} (DESIGN.md section 5, invariant 5): a body with another hash is refused and nothing is stored.
+     * A file already stored under that name is replaced, so a scrub repairs a damaged body with it, on a replica or a
+     * master copy alike (bodies are content-addressed: the role does not matter).
      */
     void receiveBody(String blobHash, InputStream in);
 
+    /** The size in bytes of the stored body with this SHA-256 (as stored, damaged or not), -1 when there is none. */
+    long bodySize(String blobHash);
+
     /** SHA-256 over every replicated row in key order: two copies at the same seq have the same digest. */
     String contentDigest();
+
+    /**
+     * What a scrub compares with the slot's other copy: the seq, {@link #contentDigest()} and a digest per mailbox,
+     * read in one snapshot ({@link CopyDigest} specifies them).
+     */
+    CopyDigest copyDigest();
+
+    /**
+     * Re-hashes, once each, the bodies that message rows need (visible and expunged messages) and lists those that
+     * are missing or whose bytes no longer hash to their name: what a scrub repairs from the other copy. Reads every
+     * body: it takes as long as reading the slot's bodies from disk.
+     */
+    BodyCheck checkBodies();
 
     /** Re-hashes every blob and checks every row and change record. Orphan blobs are not problems. */
     VerifyReport verify();

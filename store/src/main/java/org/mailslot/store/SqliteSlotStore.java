@@ -715,32 +715,40 @@ final class SqliteSlotStore implements SlotStore {
         if (!BlobStore.isHash(blobHash)) {
             throw new StoreException(INVALID, "not a body hash: " + blobHash);
         }
+        String actual;
         try {
-            BlobStore.Written w = blobs.write(new MessageContent() {
-                @Override
-                public long size() {
-                    return -1;
-                }
-
-                @Override
-                public InputStream open() {
-                    return in;
-                }
-            });
-            try {
-                if (w.dirToSync() != null) {
-                    BlobStore.syncDir(w.dirToSync());
-                }
-            } finally {
-                blobs.unpin(w.hash());
-            }
-            if (!w.hash().equals(blobHash)) {
-                throw new StoreException(IO, "body " + blobHash + " arrived with SHA-256 " + w.hash()
-                        + ": refused (damaged in transit or on the sender's disk)");
-            }
+            actual = blobs.receive(blobHash, in);
         } catch (IOException e) {
             throw new StoreException(IO, "cannot store body " + blobHash + ": " + e.getMessage(), e);
         }
+        if (!actual.equals(blobHash)) {
+            throw new StoreException(IO, "body " + blobHash + " arrived with SHA-256 " + actual
+                    + ": refused (damaged in transit or on the sender's disk)");
+        }
+    }
+
+    @Override
+    public long bodySize(String blobHash) {
+        if (!BlobStore.isHash(blobHash)) {
+            return -1;
+        }
+        try {
+            return Files.size(blobs.path(blobHash));
+        } catch (NoSuchFileException e) {
+            return -1;
+        } catch (IOException e) {
+            throw new StoreException(IO, "cannot read body " + blobHash + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public BodyCheck checkBodies() {
+        return new BodyScan(blobs, reads).run();
+    }
+
+    @Override
+    public CopyDigest copyDigest() {
+        return reads.read(c -> CopyDigests.of(c, capture.tables()));
     }
 
     @Override

@@ -9,9 +9,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
+import org.mailslot.store.BodyCheck;
 import org.mailslot.store.ChangeRecord;
+import org.mailslot.store.CopyDigest;
+import org.mailslot.store.DamagedBody;
 import org.mailslot.store.SlotStore;
+import org.mailslot.store.StoreException;
 import org.mailslot.store.replication.ReplicationException.Reason;
 
 /**
@@ -130,6 +135,148 @@ final class ClientLink implements ReplicaLink {
             replicaSeq = 0;
             replicaLastEpoch = -1;
             logsChecked = true; // an empty copy holds no history to disagree with
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw describe(e);
+        }
+    }
+
+    @Override
+    public CopyDigest digest() throws IOException {
+        return call(() -> {
+            channel.write(new Frame.Digest(progressMillis()));
+            TreeMap<Long, String> mailboxes = new TreeMap<>();
+            while (true) {
+                switch (reply()) {
+                    case Frame.Signal s when s.type() == Frame.WORKING -> { }
+                    case Frame.Mailboxes m -> m.entries().forEach(e ->
+                            mailboxes.put(e.mailboxId(), HexFormat.of().formatHex(e.digest())));
+                    case Frame.Digested d -> {
+                        if (d.mailboxes() != mailboxes.size()) {
+                            throw new ProtocolException(Reason.MALFORMED, "replica " + replica + " sent "
+                                    + mailboxes.size() + " distinct mailbox digests and announced " + d.mailboxes());
+                        }
+                        return new CopyDigest(d.seq(), HexFormat.of().formatHex(d.content()), mailboxes);
+                    }
+                    case Frame f -> throw unexpected(f, "MAILBOXES or DIGESTED");
+                }
+            }
+        });
+    }
+
+    @Override
+    public BodyCheck checkBodies() throws IOException {
+        return call(() -> {
+            channel.write(new Frame.Check(progressMillis()));
+            List<DamagedBody> damaged = new ArrayList<>();
+            while (true) {
+                switch (reply()) {
+                    case Frame.Signal s when s.type() == Frame.WORKING -> { }
+                    case Frame.Damaged d -> d.entries().forEach(e -> damaged.add(new DamagedBody(
+                            HexFormat.of().formatHex(e.hash()), e.size(),
+                            e.kind() == 1 ? DamagedBody.Kind.MISSING : DamagedBody.Kind.CORRUPTED)));
+                    case Frame.Checked c -> {
+                        if (c.damaged() != damaged.size()) {
+                            throw new ProtocolException(Reason.MALFORMED, "replica " + replica + " sent "
+                                    + damaged.size() + " damaged bodies and announced " + c.damaged());
+                        }
+                        return new BodyCheck(c.checked(), damaged);
+                    }
+                    case Frame f -> throw unexpected(f, "DAMAGED or CHECKED");
+                }
+            }
+        });
+    }
+
+    @Override
+    public void repairBody(SlotStore master, String hash) throws IOException {
+        call(() -> {
+            long size = master.bodySize(hash);
+            if (size < 0) {
+                throw new IOException("the master has no body " + hash + " to repair the replica's with");
+            }
+            if (size > limits.maxBodyBytes()) {
+                throw new ReplicationException(Reason.TOO_LARGE, "body " + hash + " of " + size + " bytes is over"
+                        + " replica " + replica + "'s replication.max-body-bytes (" + limits.maxBodyBytes() + ")");
+            }
+            channel.write(new Frame.Repair(rawHash(hash), size));
+            Frame answer = reply();
+            if (!isSignal(answer, Frame.SEND)) {
+                throw unexpected(answer, "SEND");
+            }
+            try (InputStream in = master.openBody(hash)) {
+                channel.writeRaw(in, size, "body " + hash + " on the master");
+            }
+            Frame stored = reply();
+            if (!isSignal(stored, Frame.STORED)) {
+                throw unexpected(stored, "STORED");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean fetchBody(SlotStore master, String hash) throws IOException {
+        return call(() -> {
+            channel.write(new Frame.Fetch(rawHash(hash)));
+            Frame answer = reply();
+            if (isSignal(answer, Frame.MISSING)) {
+                return false;
+            }
+            if (!(answer instanceof Frame.Body body)) {
+                throw unexpected(answer, "BODY or MISSING");
+            }
+            if (!HexFormat.of().formatHex(body.hash()).equals(hash)) {
+                throw new ProtocolException(Reason.MALFORMED, "replica " + replica + " answered a FETCH of " + hash
+                        + " with body " + HexFormat.of().formatHex(body.hash()));
+            }
+            if (body.size() > settings.maxBodyBytes()) {
+                throw new ReplicationException(Reason.TOO_LARGE, "replica " + replica + " offers body " + hash + " of "
+                        + body.size() + " bytes, over replication.max-body-bytes (" + settings.maxBodyBytes() + ")");
+            }
+            FrameChannel.RawInput bytes = channel.rawInput(body.size());
+            try {
+                master.receiveBody(hash, bytes);
+            } catch (StoreException e) {
+                if (bytes.failure() != null) {
+                    throw bytes.failure(); // the connection failed, not the body
+                }
+                throw new IOException("body " + hash + " from replica " + replica + " refused: " + e.getMessage(), e);
+            }
+            return true;
+        });
+    }
+
+    /** What a WORKING frame must come within: half the reply timeout, so that a long check never looks silent. */
+    private int progressMillis() {
+        return (int) Math.clamp(settings.replyTimeout().toMillis() / 2, 1, Frame.MAX_PROGRESS_MILLIS);
+    }
+
+    private static byte[] rawHash(String hash) throws IOException {
+        try {
+            byte[] raw = HexFormat.of().parseHex(hash);
+            if (raw.length == Frame.HASH_BYTES) {
+                return raw;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IOException("'" + hash + "' is not a SHA-256");
+    }
+
+    @FunctionalInterface
+    private interface Exchange<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs one request and its answer; any failure breaks the link for good, as in {@link #ship}. */
+    private <T> T call(Exchange<T> exchange) throws IOException {
+        if (broken) {
+            throw new IOException("the link to replica " + replica + " for slot " + slotId
+                    + " broke earlier; open a new one");
+        }
+        try {
+            return exchange.run();
         } catch (IOException | RuntimeException e) {
             close();
             throw describe(e);

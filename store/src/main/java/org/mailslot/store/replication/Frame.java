@@ -31,9 +31,19 @@ sealed interface Frame {
     int HAVE = 0x11;
     int SEND = 0x12;
     int STORED = 0x13;
+    int MISSING = 0x14;
     int CHANGES = 0x20;
     int ACK = 0x21;
     int RESET = 0x30;
+    int DIGEST = 0x40;
+    int MAILBOXES = 0x41;
+    int DIGESTED = 0x42;
+    int CHECK = 0x43;
+    int DAMAGED = 0x44;
+    int CHECKED = 0x45;
+    int WORKING = 0x46;
+    int REPAIR = 0x47;
+    int FETCH = 0x48;
     int ERR = 0x7F;
 
     /** Largest body of every frame but CHANGES: they carry nonces, hashes, numbers and short texts. */
@@ -46,6 +56,10 @@ sealed interface Frame {
     int MAX_REASON_BYTES = 1024;
     /** Bytes of a CHANGES record besides its kind and payload: seq, epoch, crc32c, the two lengths. */
     int RECORD_OVERHEAD = 8 + 8 + 4 + 2 + 4;
+    /** Most entries in one MAILBOXES frame (40 bytes each) and one DAMAGED frame (41 bytes each). */
+    int MAX_ENTRIES = 96;
+    /** Longest interval between WORKING frames a master may ask for, in milliseconds. */
+    int MAX_PROGRESS_MILLIS = 3_600_000;
 
     int type();
 
@@ -149,7 +163,7 @@ sealed interface Frame {
         }
     }
 
-    /** HAVE, SEND and STORED: frames with an empty body. */
+    /** HAVE, SEND, STORED, MISSING and WORKING: frames with an empty body. */
     record Signal(int type) implements Frame {
         public long bodyLength() { return 0; }
 
@@ -195,6 +209,113 @@ sealed interface Frame {
         }
     }
 
+    /** The master asks for the copy's digests; the replica sends WORKING at least every {@code progressMillis}. */
+    record Digest(int progressMillis) implements Frame {
+        public int type() { return DIGEST; }
+
+        public long bodyLength() { return 4; }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeInt(progressMillis);
+        }
+    }
+
+    /** One mailbox's digest (a SHA-256) in a MAILBOXES frame. */
+    record MailboxDigest(long mailboxId, byte[] digest) {}
+
+    /** Part of the answer to DIGEST: at most {@link #MAX_ENTRIES} mailbox digests, ascending id. */
+    record Mailboxes(List<MailboxDigest> entries) implements Frame {
+        public int type() { return MAILBOXES; }
+
+        public long bodyLength() { return 2 + 40L * entries.size(); }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeShort(entries.size());
+            for (MailboxDigest e : entries) {
+                out.writeLong(e.mailboxId());
+                out.write(e.digest());
+            }
+        }
+    }
+
+    /** Ends the answer to DIGEST: the copy's seq and content digest, and how many mailbox digests came before. */
+    record Digested(long seq, byte[] content, int mailboxes) implements Frame {
+        public int type() { return DIGESTED; }
+
+        public long bodyLength() { return 8 + HASH_BYTES + 4; }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeLong(seq);
+            out.write(content);
+            out.writeInt(mailboxes);
+        }
+    }
+
+    /** The master asks for the copy's damaged bodies; the replica sends WORKING at least every {@code progressMillis}. */
+    record Check(int progressMillis) implements Frame {
+        public int type() { return CHECK; }
+
+        public long bodyLength() { return 4; }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeInt(progressMillis);
+        }
+    }
+
+    /** One body in a DAMAGED frame; {@code kind} 1 missing, 2 corrupted. */
+    record DamagedEntry(byte[] hash, long size, int kind) {}
+
+    /** Part of the answer to CHECK: at most {@link #MAX_ENTRIES} damaged bodies. */
+    record Damaged(List<DamagedEntry> entries) implements Frame {
+        public int type() { return DAMAGED; }
+
+        public long bodyLength() { return 2 + 41L * entries.size(); }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeShort(entries.size());
+            for (DamagedEntry e : entries) {
+                out.write(e.hash());
+                out.writeLong(e.size());
+                out.writeByte(e.kind());
+            }
+        }
+    }
+
+    /** Ends the answer to CHECK: how many bodies were re-hashed, and how many damaged ones came before. */
+    record Checked(long checked, int damaged) implements Frame {
+        public int type() { return CHECKED; }
+
+        public long bodyLength() { return 12; }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.writeLong(checked);
+            out.writeInt(damaged);
+        }
+    }
+
+    /** The master sends a good body to replace a damaged or missing one: always answered SEND (or ERR). */
+    record Repair(byte[] hash, long size) implements Frame {
+        public int type() { return REPAIR; }
+
+        public long bodyLength() { return HASH_BYTES + 8; }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.write(hash);
+            out.writeLong(size);
+        }
+    }
+
+    /** The master asks for a body it lacks: answered BODY and the octets, or MISSING. */
+    record Fetch(byte[] hash) implements Frame {
+        public int type() { return FETCH; }
+
+        public long bodyLength() { return HASH_BYTES; }
+
+        public void writeBody(DataOutputStream out) throws IOException {
+            out.write(hash);
+        }
+    }
+
     record Ack(long lastSeq) implements Frame {
         public int type() { return ACK; }
 
@@ -218,8 +339,8 @@ sealed interface Frame {
 
     static boolean known(int type) {
         return switch (type) {
-            case HELLO, CHALLENGE, AUTH, AUTH_OK, OPEN, POS, REFUSED, BODY, HAVE, SEND, STORED, CHANGES, ACK, RESET,
-                 ERR -> true;
+            case HELLO, CHALLENGE, AUTH, AUTH_OK, OPEN, POS, REFUSED, BODY, HAVE, SEND, STORED, MISSING, CHANGES, ACK,
+                 RESET, DIGEST, MAILBOXES, DIGESTED, CHECK, DAMAGED, CHECKED, WORKING, REPAIR, FETCH, ERR -> true;
             default -> false;
         };
     }
@@ -237,9 +358,19 @@ sealed interface Frame {
             case HAVE -> "HAVE";
             case SEND -> "SEND";
             case STORED -> "STORED";
+            case MISSING -> "MISSING";
             case CHANGES -> "CHANGES";
             case ACK -> "ACK";
             case RESET -> "RESET";
+            case DIGEST -> "DIGEST";
+            case MAILBOXES -> "MAILBOXES";
+            case DIGESTED -> "DIGESTED";
+            case CHECK -> "CHECK";
+            case DAMAGED -> "DAMAGED";
+            case CHECKED -> "CHECKED";
+            case WORKING -> "WORKING";
+            case REPAIR -> "REPAIR";
+            case FETCH -> "FETCH";
             case ERR -> "ERR";
             default -> String.format("0x%02x", type);
         };
@@ -266,10 +397,20 @@ sealed interface Frame {
                 case POS -> new Pos(nonNegative(type, "last seq", b.getLong()), b.getLong());
                 case REFUSED -> new Refused(string(b, type, "reason", MAX_REASON_BYTES));
                 case BODY -> new Body(bytes(b, HASH_BYTES), nonNegative(type, "size", b.getLong()));
-                case HAVE, SEND, STORED -> new Signal(type);
+                case HAVE, SEND, STORED, MISSING, WORKING -> new Signal(type);
                 case CHANGES -> changes(b);
                 case ACK -> new Ack(nonNegative(type, "last seq", b.getLong()));
                 case RESET -> new Reset();
+                case DIGEST -> new Digest(progress(type, b.getInt()));
+                case MAILBOXES -> mailboxes(b);
+                case DIGESTED -> new Digested(nonNegative(type, "seq", b.getLong()), bytes(b, HASH_BYTES),
+                        nonNegative(type, "mailbox count", b.getInt()));
+                case CHECK -> new Check(progress(type, b.getInt()));
+                case DAMAGED -> damaged(b);
+                case CHECKED -> new Checked(nonNegative(type, "checked", b.getLong()),
+                        nonNegative(type, "damaged count", b.getInt()));
+                case REPAIR -> new Repair(bytes(b, HASH_BYTES), nonNegative(type, "size", b.getLong()));
+                case FETCH -> new Fetch(bytes(b, HASH_BYTES));
                 case ERR -> new Err(Reason.of(b.get() & 0xFF), string(b, type, "reason", MAX_REASON_BYTES));
                 default -> throw new ProtocolException(Reason.MALFORMED, "unknown frame type " + name(type));
             };
@@ -302,6 +443,45 @@ sealed interface Frame {
             records.add(new ChangeRecord(seq, epoch, kind, bytes(b, length), crc));
         }
         return new Changes(records);
+    }
+
+    private static Mailboxes mailboxes(ByteBuffer b) throws ProtocolException {
+        int count = entries(MAILBOXES, b.getShort() & 0xFFFF);
+        List<MailboxDigest> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            entries.add(new MailboxDigest(nonNegative(MAILBOXES, "mailbox id", b.getLong()), bytes(b, HASH_BYTES)));
+        }
+        return new Mailboxes(entries);
+    }
+
+    private static Damaged damaged(ByteBuffer b) throws ProtocolException {
+        int count = entries(DAMAGED, b.getShort() & 0xFFFF);
+        List<DamagedEntry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] hash = bytes(b, HASH_BYTES);
+            long size = nonNegative(DAMAGED, "size", b.getLong());
+            int kind = b.get() & 0xFF;
+            if (kind != 1 && kind != 2) {
+                throw malformed(DAMAGED, "unknown kind " + kind);
+            }
+            entries.add(new DamagedEntry(hash, size, kind));
+        }
+        return new Damaged(entries);
+    }
+
+    private static int entries(int type, int count) throws ProtocolException {
+        if (count > MAX_ENTRIES) {
+            throw malformed(type, count + " entries, over " + MAX_ENTRIES);
+        }
+        return count;
+    }
+
+    private static int progress(int type, int millis) throws ProtocolException {
+        if (millis < 1 || millis > MAX_PROGRESS_MILLIS) {
+            throw malformed(type, "progress interval " + Integer.toUnsignedString(millis) + " ms is not 1.."
+                    + MAX_PROGRESS_MILLIS);
+        }
+        return millis;
     }
 
     private static byte[] bytes(ByteBuffer b, int n) {

@@ -3,7 +3,9 @@ package org.mailslot.store.replication;
 import java.io.IOException;
 import java.util.List;
 
+import org.mailslot.store.BodyCheck;
 import org.mailslot.store.ChangeRecord;
+import org.mailslot.store.CopyDigest;
 import org.mailslot.store.SlotStore;
 
 /**
@@ -30,6 +32,26 @@ public interface ReplicaLink extends AutoCloseable {
      * not the slot's replica at this link's epoch) throws {@link ReplicationException.Reason#REFUSED}.
      */
     void reset() throws IOException;
+
+    // scrub (DESIGN.md section 5, invariant 5): see SlotScrub; failures are as for ship
+
+    /** The replica copy's {@link SlotStore#copyDigest()}. */
+    CopyDigest digest() throws IOException;
+
+    /** The replica copy's {@link SlotStore#checkBodies()}: it re-hashes every body its rows need. */
+    BodyCheck checkBodies() throws IOException;
+
+    /**
+     * Sends {@code master}'s copy of the body with this hash to replace the replica's (damaged or missing); the
+     * replica stores it only if it hashes to its name ({@link SlotStore#receiveBody}).
+     */
+    void repairBody(SlotStore master, String hash) throws IOException;
+
+    /**
+     * Fetches the replica's copy of the body with this hash into {@code master} (which stores it only if it hashes to
+     * its name, replacing a damaged file); false when the replica has no file of that name.
+     */
+    boolean fetchBody(SlotStore master, String hash) throws IOException;
 
     @Override
     void close();

@@ -6,15 +6,27 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
 import org.mailslot.core.net.TlsContext;
+import org.mailslot.store.BodyCheck;
 import org.mailslot.store.ChangeRecord;
+import org.mailslot.store.CopyDigest;
+import org.mailslot.store.DamagedBody;
 import org.mailslot.store.SlotStore;
 import org.mailslot.store.StoreException;
 import org.mailslot.store.replication.ReplicationException.Reason;
@@ -201,6 +213,10 @@ final class ReplicaSession {
                 case Frame.Body body -> receive(body);
                 case Frame.Changes changes -> apply(changes.records());
                 case Frame.Reset ignored -> reset();
+                case Frame.Digest d -> digest(d.progressMillis());
+                case Frame.Check c -> check(c.progressMillis());
+                case Frame.Repair r -> repair(r);
+                case Frame.Fetch fetch -> fetch(fetch);
                 default -> throw new ProtocolException(Reason.MALFORMED, Frame.name(f.type())
                         + " is not allowed on an open link");
             }
@@ -285,6 +301,122 @@ final class ReplicaSession {
         log.warn("replication {} from {}{}: copy emptied for a full resync at epoch {}; its {} changes are"
                 + " discarded, the master's whole log follows", id, remote, slotText(), link.epoch(), before);
         channel.write(new Frame.Ack(copy.lastChangeSeq()));
+    }
+
+    /** Answers DIGEST (section 6 of {@link ReplicationProtocol}): MAILBOXES frames, then DIGESTED. */
+    private void digest(int progressMillis) throws IOException {
+        CopyDigest digest = working(copy::copyDigest, progressMillis);
+        List<Frame.MailboxDigest> page = new ArrayList<>();
+        for (Map.Entry<Long, String> e : digest.mailboxes().entrySet()) {
+            page.add(new Frame.MailboxDigest(e.getKey(), HexFormat.of().parseHex(e.getValue())));
+            if (page.size() == Frame.MAX_ENTRIES) {
+                channel.write(new Frame.Mailboxes(page));
+                page = new ArrayList<>();
+            }
+        }
+        if (!page.isEmpty()) {
+            channel.write(new Frame.Mailboxes(page));
+        }
+        channel.write(new Frame.Digested(digest.seq(), HexFormat.of().parseHex(digest.content()),
+                digest.mailboxes().size()));
+    }
+
+    /** Answers CHECK: DAMAGED frames, then CHECKED. */
+    private void check(int progressMillis) throws IOException {
+        BodyCheck check = working(copy::checkBodies, progressMillis);
+        List<Frame.DamagedEntry> page = new ArrayList<>();
+        for (DamagedBody d : check.damaged()) {
+            page.add(new Frame.DamagedEntry(HexFormat.of().parseHex(d.hash()), d.size(),
+                    d.kind() == DamagedBody.Kind.MISSING ? 1 : 2));
+            if (page.size() == Frame.MAX_ENTRIES) {
+                channel.write(new Frame.Damaged(page));
+                page = new ArrayList<>();
+            }
+        }
+        if (!page.isEmpty()) {
+            channel.write(new Frame.Damaged(page));
+        }
+        if (!check.damaged().isEmpty()) {
+            log.warn("replication {} from {}{}: scrub found {} damaged bodies on this copy, of {} checked", id, remote,
+                    slotText(), check.damaged().size(), check.checked());
+        }
+        channel.write(new Frame.Checked(check.checked(), check.damaged().size()));
+    }
+
+    /**
+     * Runs a long read of the copy on another thread and sends WORKING every {@code progressMillis} until it is done,
+     * so that the master's reply timeout measures silence, not the size of the slot.
+     */
+    private <T> T working(Supplier<T> work, int progressMillis) throws IOException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofVirtual().name(id + "-scrub").start(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        while (true) {
+            try {
+                return result.get(progressMillis, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                channel.write(new Frame.Signal(Frame.WORKING));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while the copy was read for a scrub");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r; // a fault of this copy: logged with an incident id, ERR INTERNAL
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** A good body from the master replaces a damaged or missing one here, if it hashes to its name. */
+    private void repair(Frame.Repair repair) throws IOException {
+        String hash = HexFormat.of().formatHex(repair.hash());
+        if (repair.size() > settings.maxBodyBytes()) {
+            throw new ProtocolException(Reason.TOO_LARGE, "body " + hash + " of " + repair.size()
+                    + " bytes is over replication.max-body-bytes (" + settings.maxBodyBytes() + ")");
+        }
+        channel.write(new Frame.Signal(Frame.SEND));
+        FrameChannel.RawInput bytes = channel.rawInput(repair.size());
+        try {
+            copy.receiveBody(hash, bytes);
+        } catch (StoreException e) {
+            if (bytes.failure() != null) {
+                throw bytes.failure();
+            }
+            throw new ProtocolException(Reason.BODY_REFUSED, e.getMessage());
+        }
+        log.warn("replication {} from {}{}: body {} repaired by a scrub from the master's copy", id, remote, slotText(),
+                hash);
+        channel.write(new Frame.Signal(Frame.STORED));
+    }
+
+    /** Sends this copy's body to the master, whose own is damaged or missing; MISSING when there is none here. */
+    private void fetch(Frame.Fetch fetch) throws IOException {
+        String hash = HexFormat.of().formatHex(fetch.hash());
+        long size = copy.bodySize(hash);
+        InputStream in = null;
+        if (size >= 0) {
+            try {
+                in = copy.openBody(hash);
+            } catch (StoreException e) {
+                in = null; // removed meanwhile
+            }
+        }
+        if (in == null) {
+            channel.write(new Frame.Signal(Frame.MISSING));
+            return;
+        }
+        try (InputStream body = in) {
+            channel.write(new Frame.Body(fetch.hash(), size));
+            channel.writeRaw(body, size, "body " + hash + " on the replica");
+        }
+        log.info("replication {} from {}{}: body {} sent for a scrub's repair of the master's copy", id, remote,
+                slotText(), hash);
     }
 
     /** The epoch of the copy's change record at {@code seq}, or -1 when it has none there to show. */

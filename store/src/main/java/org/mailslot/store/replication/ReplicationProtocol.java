@@ -45,10 +45,20 @@ package org.mailslot.store.replication;
  *   0x11  HAVE       replica  (empty)
  *   0x12  SEND       replica  (empty)
  *   0x13  STORED     replica  (empty)
+ *   0x14  MISSING    replica  (empty)
  *   0x20  CHANGES    master   count:u32, count x record
  *                             record = seq:i64, epoch:i64, crc32c:u32, kind:str, payloadLength:u32, payload
  *   0x21  ACK        replica  lastSeq:i64
  *   0x30  RESET      master   (empty)
+ *   0x40  DIGEST     master   progressMillis:u32
+ *   0x41  MAILBOXES  replica  count:u16, count x (mailboxId:i64, digest:hash)
+ *   0x42  DIGESTED   replica  seq:i64, content:hash, mailboxes:u32
+ *   0x43  CHECK      master   progressMillis:u32
+ *   0x44  DAMAGED    replica  count:u16, count x (hash:hash, size:i64, kind:u8)
+ *   0x45  CHECKED    replica  checked:i64, damaged:u32
+ *   0x46  WORKING    replica  (empty)
+ *   0x47  REPAIR     master   hash:hash, size:i64
+ *   0x48  FETCH      master   hash:hash
  *   0x7F  ERR        replica  code:u8, reason:str
  * </pre>
  *
@@ -126,7 +136,45 @@ package org.mailslot.store.replication;
  * or the replica fails in the middle, the copy holds a prefix of the master's log, so the next link's POS agrees with
  * the master and shipping simply continues from there; no second RESET is needed.
  *
- * <h2>6. Errors</h2>
+ * <h2>6. Scrub</h2>
+ * The master of a slot compares the two copies now and then and mends a damaged body from the good copy (DESIGN.md
+ * section 5, invariant 5). Any open link can carry these requests; a scrub uses a link of its own.
+ * <pre>
+ *   DIGEST(progressMillis)         --&gt;
+ *                                  &lt;--       WORKING ... MAILBOXES ... DIGESTED(seq, content, n)
+ *   CHECK(progressMillis)          --&gt;
+ *                                  &lt;--       WORKING ... DAMAGED ... CHECKED(checked, n)
+ *   REPAIR(hash, size)             --&gt;
+ *                                  &lt;--       SEND
+ *   size octets, unframed          --&gt;
+ *                                  &lt;--       STORED                      or ERR(BODY_REFUSED), close
+ *   FETCH(hash)                    --&gt;
+ *                                  &lt;--       BODY(hash, size), then size octets unframed, or MISSING
+ * </pre>
+ * DIGEST asks for the replica copy's digests ({@code org.mailslot.store.CopyDigest} defines them): one read snapshot
+ * gives its last seq, the SHA-256 of every replicated row ({@code content}) and a SHA-256 per mailbox over its message
+ * rows. They come in MAILBOXES frames of at most 96 entries, ascending mailbox id, and DIGESTED ends the answer with the
+ * seq, the content digest and the number of entries sent (a master that counts another number fails the link,
+ * MALFORMED). CHECK asks the replica to re-hash every body its message rows need (visible and expunged messages); the
+ * ones missing (kind 1) or whose octets no longer hash to their name (kind 2, also an unreadable file) come in DAMAGED
+ * frames of at most 96 entries with the rows' size, and CHECKED ends the answer with the number of bodies re-hashed and
+ * of entries sent. Both answers can take as long as reading the copy takes: meanwhile the replica sends WORKING at
+ * least every {@code progressMillis} (1..3,600,000; the master asks for half its reply timeout), so the master's reply
+ * timeout measures silence, not the slot's size.
+ *
+ * <p>REPAIR sends the master's body to replace the replica's (damaged or missing): unlike BODY it is always answered
+ * SEND, and the replica stores the octets only if they hash to the name, replacing its file of that name; otherwise
+ * ERR(BODY_REFUSED). FETCH asks for the replica's body when the master's is damaged: BODY with the size of the
+ * replica's file, then the octets, which the master stores only if they hash to the name (a body that does not, or a
+ * size over {@code replication.max-body-bytes}, ends the link); MISSING when the replica has no file of that name. The
+ * master fetches only bodies the replica's CHECK found good. These requests read the copy or store content-addressed
+ * bodies only: they are served at whatever epoch the link was opened.
+ *
+ * <p>Comparing the answers is the master's business (DESIGN.md section 5): bodies damaged on one side are mended from
+ * the other, and rows that differ (a mailbox's digest, or the content digest at the same seq) are reported, never
+ * patched: the master has the replica resynced (section 5).
+ *
+ * <h2>7. Errors</h2>
  * ERR is always the replica's last frame: it closes the connection after it. The master treats any failure as the end
  * of the link and opens a new one. Codes:
  * <pre>

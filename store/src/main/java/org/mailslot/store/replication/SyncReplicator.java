@@ -75,6 +75,7 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
     private volatile long currentAtNanos = System.nanoTime();
     private volatile boolean finalStep;
     private volatile boolean closed;
+    private volatile String resyncAsked; // set under the lock by resync(), taken by the catch-up thread
     // catch-up thread only
     private String resyncReason; // why the replica needs a full resync, null when it does not
     private long resyncStartNanos; // when the running full resync emptied the replica, 0 when none runs
@@ -177,12 +178,55 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
         }
     }
 
+    /**
+     * Rebuilds the replica from this master's log (a full resync), as when its log does not continue the master's:
+     * for a replica whose rows a scrub found different although its log agrees (DESIGN.md section 5, invariants 4 and
+     * 5). The replica is recorded out of sync first, with {@code reason}; commits go on meanwhile as with any
+     * out-of-sync replica, and the catch-up thread empties the replica on a new link, ships the whole log and records
+     * it in sync at the end. False when this copy is no longer master at its epoch (or this replicator is closed):
+     * nothing was done. Throws when the directory cannot be reached.
+     */
+    public boolean resync(String reason) {
+        lock.lock();
+        try {
+            if (closed || !record.markOutOfSync(store.slotId(), epoch, reason)) {
+                return false;
+            }
+            inSync = false;
+            resyncAsked = reason;
+        } finally {
+            lock.unlock();
+        }
+        log.warn("slot {}: replica on {} will be resynced in full: {}", store.slotId(), replicaNode, reason);
+        synchronized (this) {
+            notifyAll();
+        }
+        return true;
+    }
+
+    /** A resync asked for by {@link #resync} starts on a new link: the reset must be the link's first request. */
+    private void takeResyncRequest() {
+        String asked = resyncAsked;
+        if (asked == null) {
+            return;
+        }
+        resyncAsked = null;
+        resyncReason = asked;
+        lock.lock();
+        try {
+            closeLink();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void catchUpLoop() {
         while (!closed) {
             if (inSync) {
                 waitQuietly(Long.MAX_VALUE);
                 continue;
             }
+            takeResyncRequest();
             try {
                 catchUpOnce();
             } catch (IOException | RuntimeException e) {
@@ -238,6 +282,9 @@ public final class SyncReplicator implements CommitShipper, AutoCloseable {
                 // a round trip even with nothing left to send: the link checks on its first ship that the replica's
                 // log is this master's, and a replica level with or ahead of the master may have diverged
                 link.ship(store, List.of());
+            }
+            if (resyncAsked != null) {
+                return; // asked for while this catch-up ran: the loop starts the resync instead
             }
             if (!closed && record.markInSync(store.slotId(), epoch)) {
                 inSync = true;

@@ -40,7 +40,12 @@ class FrameTest {
                 new Frame.Pos(41, -1), new Frame.Refused("not here"), new Frame.Body(HASH, 123),
                 new Frame.Signal(Frame.HAVE), new Frame.Signal(Frame.SEND), new Frame.Signal(Frame.STORED),
                 new Frame.Changes(List.of(record, new ChangeRecord(43, 3, "rows", new byte[0], 0))),
-                new Frame.Ack(43), new Frame.Reset(), new Frame.Err(Reason.RESYNC_NEEDED, "needs a full resync"));
+                new Frame.Ack(43), new Frame.Reset(), new Frame.Err(Reason.RESYNC_NEEDED, "needs a full resync"),
+                new Frame.Signal(Frame.MISSING), new Frame.Signal(Frame.WORKING), new Frame.Digest(5000),
+                new Frame.Mailboxes(List.of(new Frame.MailboxDigest(1, HASH), new Frame.MailboxDigest(9, HASH))),
+                new Frame.Mailboxes(List.of()), new Frame.Digested(43, HASH, 2), new Frame.Check(1),
+                new Frame.Damaged(List.of(new Frame.DamagedEntry(HASH, 77, 1), new Frame.DamagedEntry(HASH, 0, 2))),
+                new Frame.Checked(1200, 2), new Frame.Repair(HASH, 77), new Frame.Fetch(HASH));
         for (Frame f : frames) {
             Frame back = roundTrip(f);
             assertThat(back).as(Frame.name(f.type())).usingRecursiveComparison().isEqualTo(f);
@@ -61,7 +66,35 @@ class FrameTest {
         // a count that could not fit is refused before anything is allocated for it
         assertThatThrownBy(() -> Frame.decode(Frame.CHANGES, new byte[] {0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}))
                 .hasMessageContaining("does not fit the frame");
-        assertThatThrownBy(() -> Frame.decode(0x42, new byte[0])).hasMessageContaining("unknown frame type 0x42");
+        assertThatThrownBy(() -> Frame.decode(0x5A, new byte[0])).hasMessageContaining("unknown frame type 0x5a");
+    }
+
+    @Test
+    void scrubFramesCheckTheirCountsKindsAndIntervals() throws IOException {
+        List<Frame.MailboxDigest> full = new java.util.ArrayList<>();
+        for (int i = 0; i < Frame.MAX_ENTRIES; i++) {
+            full.add(new Frame.MailboxDigest(i, HASH));
+        }
+        Frame.Mailboxes largest = new Frame.Mailboxes(full);
+        assertThat(largest.bodyLength()).isLessThanOrEqualTo(Frame.MAX_CONTROL_BYTES);
+        List<Frame.DamagedEntry> damaged = new java.util.ArrayList<>();
+        for (int i = 0; i < Frame.MAX_ENTRIES; i++) {
+            damaged.add(new Frame.DamagedEntry(HASH, i, 2));
+        }
+        assertThat(new Frame.Damaged(damaged).bodyLength()).isLessThanOrEqualTo(Frame.MAX_CONTROL_BYTES);
+
+        byte[] tooMany = Arrays.copyOfRange(Frame.encode(largest), 5, 5 + (int) largest.bodyLength());
+        tooMany[1]++; // one entry more announced than allowed
+        assertThatThrownBy(() -> Frame.decode(Frame.MAILBOXES, tooMany))
+                .hasMessage("malformed MAILBOXES: 97 entries, over 96");
+        byte[] kind = Arrays.copyOfRange(Frame.encode(new Frame.Damaged(List.of(new Frame.DamagedEntry(HASH, 1, 2)))),
+                5, 5 + 2 + 41);
+        kind[kind.length - 1] = 3;
+        assertThatThrownBy(() -> Frame.decode(Frame.DAMAGED, kind)).hasMessage("malformed DAMAGED: unknown kind 3");
+        assertThatThrownBy(() -> Frame.decode(Frame.DIGEST, new byte[4]))
+                .hasMessageContaining("progress interval 0 ms is not 1..3600000");
+        assertThatThrownBy(() -> Frame.decode(Frame.MAILBOXES, new byte[] {0, 1, 0, 0}))
+                .hasMessage("malformed MAILBOXES: body ends inside a field");
     }
 
     @Test

@@ -116,6 +116,34 @@ class SyncReplicatorTest {
         }
 
         @Override
+        public org.mailslot.store.CopyDigest digest() {
+            return replica.copyDigest();
+        }
+
+        @Override
+        public org.mailslot.store.BodyCheck checkBodies() {
+            return replica.checkBodies();
+        }
+
+        @Override
+        public void repairBody(SlotStore from, String hash) throws IOException {
+            try (InputStream in = from.openBody(hash)) {
+                replica.receiveBody(hash, in);
+            }
+        }
+
+        @Override
+        public boolean fetchBody(SlotStore into, String hash) throws IOException {
+            if (!replica.hasBody(hash)) {
+                return false;
+            }
+            try (InputStream in = replica.openBody(hash)) {
+                into.receiveBody(hash, in);
+            }
+            return true;
+        }
+
+        @Override
         public void close() {
             broken = true;
         }
@@ -181,6 +209,36 @@ class SyncReplicatorTest {
         AppendResult after = master.append(ALICE, "INBOX", mail("after"), Set.of(), DATE, 0);
         assertThat(onReplica(after)).isTrue();
         assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+    }
+
+    @Test
+    void aReplicaWhoseRowsDivergedIsResyncedInFullWhenAsked() throws Exception {
+        master.createAccount(ALICE);
+        AppendResult first = master.append(ALICE, "INBOX", mail("first"), Set.of(), DATE, 0);
+        master.append(ALICE, "INBOX", mail("second"), Set.of(), DATE, 0);
+        long box = replica.mailbox(ALICE, "INBOX").orElseThrow().id();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                + dir.resolve("replica/slot.db"));
+             java.sql.PreparedStatement st = c.prepareStatement("UPDATE message SET flags = '$Tampered'"
+                     + " WHERE mailbox_id = ? AND uid = ?")) {
+            st.setLong(1, box);
+            st.setLong(2, first.uid());
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+        // the logs still agree, so shipping alone would never notice: only a scrub does, and asks for this
+        assertThat(replica.contentDigest()).isNotEqualTo(master.contentDigest());
+
+        assertThat(replicator.resync("scrub: mailbox " + box + " differs")).isTrue();
+        assertThat(directory.inSync).isFalse();
+        assertThat(directory.outOfSyncMarks).hasValue(1);
+        AppendResult during = master.append(ALICE, "INBOX", mail("during"), Set.of(), DATE, 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> directory.inSync && replicator.inSync());
+        assertThat(onReplica(during)).isTrue();
+        assertThat(replica.copyDigest()).isEqualTo(master.copyDigest());
+        assertThat(replica.message(box, first.uid()).orElseThrow().flags()).isEmpty();
+
+        directory.epoch = 2; // promoted elsewhere meanwhile: this master has nothing left to resync
+        assertThat(replicator.resync("too late")).isFalse();
     }
 
     @Test
