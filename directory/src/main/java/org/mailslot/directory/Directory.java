@@ -25,6 +25,7 @@ public final class Directory implements AutoCloseable {
     private final Nodes nodes;
     private final SlotCopies copies;
     private final SlotEvents events;
+    private final Scrubs scrubs;
     private final ClusterSetup cluster;
     private final Promotions promotions;
     private final Leases leases;
@@ -43,6 +44,7 @@ public final class Directory implements AutoCloseable {
         this.events = new SlotEvents(db, clock);
         this.cluster = new ClusterSetup(db, clock);
         this.promotions = new Promotions(db, clock);
+        this.scrubs = new Scrubs(db, clock);
         this.leases = new Leases(db, clock);
     }
 
@@ -299,6 +301,30 @@ public final class Directory implements AutoCloseable {
     /** Slots whose switchover is asked for and not done yet. */
     public List<Integer> pendingSwitchovers() {
         return promotions.pendingSwitchovers();
+    }
+
+    /**
+     * Asks the slot's master node to scrub it (DESIGN.md section 5, invariant 5): at its next role refresh it compares
+     * the slot's two copies, mends damaged or missing bodies from the good copy, and records a "scrub" event with what
+     * it found ({@link #recordScrub}), which clears this request. A request already pending is returned as it is.
+     * NOT_FOUND for an unknown slot.
+     */
+    public ScrubRequest requestScrub(int slot) {
+        return scrubs.request(slot);
+    }
+
+    /** Scrubs asked for and not done yet, by slot. */
+    public List<ScrubRequest> pendingScrubs() {
+        return scrubs.pending();
+    }
+
+    /**
+     * Records a scrub of the slot as a "scrub" event ({@code detail}: what it found, cut to the event's 4,000
+     * characters) and clears {@code answered}, the request the scrub started after (null for a scheduled scrub), in
+     * one transaction, unless a newer request replaced it meanwhile. NOT_FOUND for an unknown slot.
+     */
+    public SlotEvent recordScrub(int slot, ScrubRequest answered, String detail) {
+        return scrubs.record(slot, answered, detail);
     }
 
     /**
