@@ -164,6 +164,31 @@ public final class SlotRoles implements ReplicaSlots, AutoCloseable {
         return h != null && h.role() == CopyRole.MASTER;
     }
 
+    /**
+     * The slots this node masters as it last read them (id, this node, the replica's node or null, epoch, and whether
+     * the replica is in sync as far as this master knows), ascending id.
+     */
+    public synchronized List<Slot> masteredSlots() {
+        List<Slot> out = new ArrayList<>();
+        held.forEach((id, h) -> {
+            if (h.role() == CopyRole.MASTER) {
+                out.add(new Slot(id, nodeName, h.replicaNode(), h.epoch(),
+                        h.replicator() != null && h.replicator().inSync()));
+            }
+        });
+        out.sort(java.util.Comparator.comparingInt(Slot::id));
+        return out;
+    }
+
+    /**
+     * Has the replica of a slot this node masters rebuilt from this copy's log ({@link SyncReplicator#resync}): for
+     * copies a scrub found diverged. False when this node does not master the slot (any more) or it has no replica.
+     */
+    public synchronized boolean resyncReplica(int slotId, String reason) {
+        Held h = held.get(slotId);
+        return h != null && h.role() == CopyRole.MASTER && h.replicator() != null && h.replicator().resync(reason);
+    }
+
     /** Whether the slot's replica is in sync as far as this master knows; false when this node is not its master. */
     public synchronized boolean replicaInSync(int slotId) {
         Held h = held.get(slotId);
