@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,7 +76,12 @@ public final class Scrubber implements AutoCloseable {
             ScrubRequest request = asked.get(id);
             Instant last = lastScrub.computeIfAbsent(id, this::lastScrubRecorded);
             if ((request != null || !now.isBefore(last.plus(interval))) && queued.add(id)) {
-                worker.execute(() -> scrub(id, request));
+                try {
+                    worker.execute(() -> scrub(id, request));
+                } catch (RejectedExecutionException e) {
+                    queued.remove(id);
+                    return; // closed while the node stops
+                }
             }
         }
     }

@@ -37,6 +37,7 @@ import java.time.Instant;
 import org.mailslot.directory.Node;
 import org.mailslot.directory.Slot;
 import org.mailslot.cluster.ClusterManager;
+import org.mailslot.cluster.Scrubber;
 import org.mailslot.cluster.SlotRoles;
 import org.mailslot.store.replication.ReplicaLink;
 import org.mailslot.store.replication.ReplicationClient;
@@ -90,11 +91,11 @@ public final class MailNode implements AutoCloseable {
         }
         stores = openStores();
         owned.add(stores);
-        startCluster();
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        startCluster(meters);
         owned.add(ControlServer.start(controlSocket(config), new LocalSlotAdmin(stores, false)));
         tls = tlsContext();
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Authenticator authenticator = new Authenticator(directory,
                 new AuthThrottle(config.authFailureDelay(), config.authFailureDelayMax(), Clock.systemUTC()),
                 config.plaintextAuth());
@@ -130,9 +131,10 @@ public final class MailNode implements AutoCloseable {
 
     /**
      * Slot roles from the directory, re-read every {@code cluster.role-refresh}; with a cluster secret, the replication
-     * listener through which this node's replica copies receive their masters' changes.
+     * listener through which this node's replica copies receive their masters' changes; the scrubs of the slots this
+     * node masters, asked for or due, looked for at the same pace.
      */
-    private void startCluster() throws IOException {
+    private void startCluster(PrometheusMeterRegistry meters) throws IOException {
         NodeConfig.Cluster cluster = config.cluster();
         replication = ReplicationSettings.defaults().withReplyTimeout(cluster.shipTimeout());
         roles = new SlotRoles(config.nodeName(), directory, stores, this::openLink, cluster.lease(),
@@ -147,6 +149,9 @@ public final class MailNode implements AutoCloseable {
             endpoints.put("replication", new Endpoint(cluster.address(), server.port(),
                     serverTls == null ? TlsMode.NONE : TlsMode.IMPLICIT));
         }
+        Scrubber scrubber = new Scrubber(directory, roles, stores, this::openLink, meters, config.scrubInterval(),
+                java.time.Clock.systemUTC());
+        owned.add(scrubber); // closed after the timer that feeds it
         ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("slot-roles").daemon().factory());
         owned.add(refresher::shutdownNow);
@@ -160,6 +165,13 @@ public final class MailNode implements AutoCloseable {
             }
         }, every, every, TimeUnit.MILLISECONDS);
         refresher.scheduleWithFixedDelay(this::reportPositions, 1, POSITION_REPORT.toSeconds(), TimeUnit.SECONDS);
+        refresher.scheduleWithFixedDelay(() -> {
+            try {
+                scrubber.tick();
+            } catch (RuntimeException e) {
+                log.warn("looking for scrubs to run failed, will retry in {}: {}", cluster.roleRefresh(), e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         if (cluster.automaticFailover()) {
             ClusterManager manager = new ClusterManager(config.nodeName(), directory, cluster.failoverAfter(),
                     cluster.roleRefresh().multipliedBy(4), java.time.Clock.systemUTC());

@@ -26,6 +26,7 @@ public record NodeConfig(
         DirectorySettings directory,
         StoreSettings store,
         java.time.Duration purgeInterval,
+        Duration scrubInterval,
         Tls tls,
         PlaintextAuth plaintextAuth,
         Duration authFailureDelay,
@@ -148,6 +149,7 @@ public record NodeConfig(
                 st.integer("fts-max-indexed-chars", storeDefaults.ftsMaxIndexedChars(), StoreSettings.MIN_FTS_INDEXED_CHARS, StoreSettings.MAX_FTS_INDEXED_CHARS),
                 st.duration("fts-wait-timeout", storeDefaults.ftsWaitTimeout(), StoreSettings.MIN_FTS_DURATION, StoreSettings.MAX_FTS_DURATION));
         Duration purgeInterval = st.duration("purge-interval", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration scrubInterval = st.duration("scrub-interval", Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(365));
 
         ConfigNode t = root.section("tls");
         Path cert = resolve(base, t.path("certificate", null));
@@ -174,7 +176,7 @@ public record NodeConfig(
         TlsMode startTls = tls.configured() ? TlsMode.STARTTLS : TlsMode.NONE;
         Duration failureDelay = auth.duration("failure-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
         Duration failureDelayMax = auth.duration("failure-delay-max", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
-        NodeConfig config = new NodeConfig(nodeName, hostname, dataDir, slots, directory, store, purgeInterval, tls, plaintext,
+        NodeConfig config = new NodeConfig(nodeName, hostname, dataDir, slots, directory, store, purgeInterval, scrubInterval, tls, plaintext,
                 failureDelay, failureDelayMax,
                 SmtpSettings.from(smtpNode, SmtpMode.MX), ServiceConfig.read(smtpNode, "smtp", "listen", "0.0.0.0:25", startTls),
                 SmtpSettings.from(subNode, SmtpMode.SUBMISSION), ServiceConfig.read(subNode, "submission", "listen", "0.0.0.0:587", startTls),
