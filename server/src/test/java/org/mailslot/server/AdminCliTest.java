@@ -260,9 +260,80 @@ class AdminCliTest {
     }
 
     @Test
+    void slotScrubAsksTheMasterWaitsForItsFindingsAndExitsOneOnAny() throws Exception {
+        Files.writeString(config, """
+                node:
+                  data-dir: data
+                  slots: 3
+                cluster:
+                  role-refresh: 100ms
+                smtp:
+                  listen: 127.0.0.1:0
+                submission:
+                  listen: 127.0.0.1:0
+                lmtp:
+                  listen: 127.0.0.1:0
+                pop3:
+                  listen: 127.0.0.1:0
+                imap:
+                  listen: 127.0.0.1:0
+                metrics:
+                  listen: 127.0.0.1:0
+                """);
+        initSlots(); // node1 masters slots 1..3, without replicas
+        assertThat(admin("slot", "scrub")).isEqualTo(ExitCode.USAGE);
+        assertThat(err).contains("name the slots to scrub, or --all");
+        assertThat(admin("slot", "scrub", "1", "--all")).isEqualTo(ExitCode.USAGE);
+        assertThat(admin("slot", "scrub", "99")).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(err).contains("slot 99 does not exist");
+        // no node runs to carry it out: the request stays, the command gives up after --wait
+        assertThat(admin("slot", "scrub", "2", "--wait", "300ms")).isEqualTo(ExitCode.FAILURE);
+        assertThat(err).contains("slot 2 was not scrubbed within 300ms; is its master node (node1) running?");
+
+        try (MailNode node = MailNode.start(NodeConfig.load(config))) {
+            // the node answers the request left pending when it starts
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> node.directory().pendingScrubs().isEmpty());
+            assertThat(node.directory().listSlotEvents(2)).last().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo("scrub");
+                assertThat(e.detail()).isEqualTo("clean: 0 bodies checked, no replica");
+            });
+
+            SlotStore slot = node.stores().slot(1);
+            DeliveryOutcome.Delivered delivered = (DeliveryOutcome.Delivered) slot.deliver(
+                    MessageContent.of("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8)), Instant.now(),
+                    List.of(new DeliveryTarget(1, 0))).getFirst();
+            String hash = slot.message(delivered.mailboxId(), delivered.uid()).orElseThrow().blobHash();
+            Files.delete(dir.resolve("data/slots/1/blobs").resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4))
+                    .resolve(hash));
+
+            assertThat(admin("slot", "scrub", "1")).isEqualTo(ExitCode.FAILURE);
+            assertThat(out).isEqualTo("slot 1: 1 finding, 0 repaired (1 bodies checked, no replica); body " + hash
+                    + " missing on the master: the slot has no replica to repair it from\n");
+            assertThat(admin("slot", "scrub", "--all", "--json")).isEqualTo(ExitCode.FAILURE);
+            JsonNode results = new ObjectMapper().readTree(out);
+            assertThat(results).hasSize(3);
+            assertThat(results.get(0).path("clean").asBoolean()).isFalse();
+            assertThat(results.get(0).path("detail").asText()).contains("body " + hash + " missing on the master");
+            assertThat(results.get(1).path("done").asBoolean()).isTrue();
+            assertThat(results.get(1).path("clean").asBoolean()).isTrue();
+            assertThat(admin("slot", "scrub", "2", "3")).isZero();
+            assertThat(out).contains("slot 2: clean", "slot 3: clean");
+
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + node.endpoint("metrics").port() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).containsPattern("mailslot_scrub_runs_total\\{result=\"found\"} 2\\.0")
+                    .containsPattern("mailslot_scrub_findings_total\\{kind=\"body-missing\"} 2\\.0");
+        }
+    }
+
+    @Test
     void helpOnEveryLevel() {
         for (String[] args : List.of(new String[]{"--help"}, new String[]{"account", "--help"}, new String[]{"account", "add", "--help"},
-                new String[]{"slot", "verify", "--help"}, new String[]{"slot", "failover", "--help"}, new String[]{"node", "add", "--help"},
+                new String[]{"slot", "verify", "--help"}, new String[]{"slot", "failover", "--help"},
+                new String[]{"slot", "scrub", "--help"}, new String[]{"node", "add", "--help"},
                 new String[]{"cluster", "init", "--help"}, new String[]{"cluster", "status", "--help"})) {
             assertThat(admin(args)).isZero();
             assertThat(out).contains("Usage:");

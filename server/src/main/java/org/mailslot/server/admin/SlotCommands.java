@@ -18,9 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-@Command(name = "slot", mixinStandardHelpOptions = true, description = "Lists, verifies and fails over slots.",
-        subcommands = {SlotCommands.ListSlots.class, SlotCommands.Verify.class, SlotCommands.Failover.class,
-                SlotCommands.Switchover.class})
+@Command(name = "slot", mixinStandardHelpOptions = true,
+        description = "Lists, verifies, scrubs, fails over and switches over slots.",
+        subcommands = {SlotCommands.ListSlots.class, SlotCommands.Verify.class, SlotScrubCommand.class,
+                SlotCommands.Failover.class, SlotCommands.Switchover.class})
 final class SlotCommands implements Runnable {
     @ParentCommand
     AdminCommand admin;
