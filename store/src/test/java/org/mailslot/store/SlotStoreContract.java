@@ -836,6 +836,32 @@ abstract class SlotStoreContract {
         assertThat(store.headers(trash, 1, 10).get(moved.getFirst().targetUid())).isEqualTo(headers.get(b.uid()));
     }
 
+    @Test
+    void aScrubFindsADamagedBodyAndAVerifiedOneMendsItInPlace() throws Exception {
+        store.createAccount(ALICE);
+        AppendResult a = append(ALICE, "INBOX", "kept");
+        String hash = store.message(inbox(ALICE).id(), a.uid()).orElseThrow().blobHash();
+        byte[] good = read(store, hash);
+        Path file = dir.resolve("slot/blobs").resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
+        byte[] bad = good.clone();
+        bad[0] ^= 1;
+        Files.write(file, bad);
+        assertThat(store.checkBodies()).isEqualTo(new BodyCheck(1, List.of(
+                new DamagedBody(hash, good.length, DamagedBody.Kind.CORRUPTED))));
+        assertThat(store.bodySize(hash)).isEqualTo(good.length);
+
+        assertThatThrownBy(() -> store.receiveBody(hash, new java.io.ByteArrayInputStream(bad)))
+                .isInstanceOf(StoreException.class);
+        store.receiveBody(hash, new java.io.ByteArrayInputStream(good)); // a master copy takes a repair too
+        assertThat(read(store, hash)).isEqualTo(good);
+        assertThat(store.checkBodies().damaged()).isEmpty();
+
+        CopyDigest digest = store.copyDigest();
+        assertThat(digest.seq()).isEqualTo(store.lastChangeSeq());
+        assertThat(digest.content()).isEqualTo(store.contentDigest());
+        assertThat(digest.mailboxes()).hasSize(store.mailboxes(ALICE).size());
+    }
+
     static String sha256(byte[] bytes) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
