@@ -137,6 +137,35 @@ class DrainTest {
             assertThat(lost).as("acknowledged, then missing on the new masters").isEmpty();
             assertThat(permanent.get()).as("deliveries refused for good").isZero();
             assertThat(duplicates).isZero();
+
+            // maintenance over: node1 comes back and a rebalance gives it its 20 masters again, by switchovers
+            assertThat(cluster.admin("node", "undrain", "node1")).isZero();
+            assertThat(cluster.admin("cluster", "rebalance", "--dry-run")).isZero();
+            assertThat(cluster.out()).contains("switch over to node1");
+            assertThat(cluster.admin("cluster", "rebalance")).as(cluster.err()).isZero();
+            System.out.println("rebalance after undrain: " + cluster.out().lines().reduce((a, b) -> b).orElse(""));
+            assertThat(cluster.admin("cluster", "status", "--json")).isZero();
+            assertThat(cluster.out()).containsPattern("\"even\" *: *true");
+            assertThat(cluster.admin("cluster", "rebalance")).isZero();
+            assertThat(cluster.out()).contains("nothing to do");
+            for (String account : accounts) {
+                NodeProcess master = nodes.get(masterOf(cluster, slotOf.get(account))); // the plan chose which slots
+                StoreCluster.await(Duration.ofSeconds(10), () -> {
+                    try {
+                        StoreCluster.inbox(master, account);
+                        return true;
+                    } catch (IOException e) {
+                        return false; // the new master takes its role at its next refresh
+                    }
+                });
+                var box = StoreCluster.inbox(master, account);
+                for (Acked x : all) {
+                    if (x.account().equals(account)) {
+                        assertThat(box.idsByUid().values().stream().map(StoreCluster::idOf))
+                                .as("%s after the rebalance", x.id()).contains(x.id());
+                    }
+                }
+            }
         }
     }
 

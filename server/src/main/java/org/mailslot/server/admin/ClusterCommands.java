@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Spreads slots over the store nodes and shows how evenly they spread.",
-        subcommands = {ClusterCommands.Init.class, ClusterCommands.Status.class})
+        subcommands = {ClusterCommands.Init.class, ClusterCommands.Status.class, ClusterCommands.Rebalance.class})
 final class ClusterCommands implements Runnable {
     @ParentCommand
     AdminCommand admin;
@@ -192,6 +192,77 @@ final class ClusterCommands implements Runnable {
             Rebalance r = report.rebalance();
             return r == null ? uneven
                     : uneven + "; a rebalance would take " + r.copyMoves() + " copy moves and " + r.roleSwaps() + " role swaps";
+        }
+    }
+
+    @Command(name = "rebalance", mixinStandardHelpOptions = true,
+            description = {"Restores the even spread after a failover, a drain or an undrain: plans the fewest moves and",
+                    "carries out the role swaps as switchovers (nothing lost; each needs an in-sync replica). A plan",
+                    "that needs copy moves (a node added or removed) is shown and refused: copying slots between",
+                    "nodes is not in this version yet. --dry-run only shows the plan."})
+    static final class Rebalance implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        ClusterCommands parent;
+        @Option(names = "--dry-run", description = "show the plan, change nothing")
+        boolean dryRun;
+        @Option(names = "--wait", defaultValue = "60s", paramLabel = "DURATION",
+                description = "how long to wait for the switchovers (default ${DEFAULT-VALUE})")
+        String wait;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            java.time.Duration limit = Sizes.parseDuration("--wait", wait);
+            try (Directory d = parent.admin.openDirectory()) {
+                List<String> stores = d.listNodes().stream()
+                        .filter(n -> n.roles().contains(org.mailslot.directory.NodeRole.STORE))
+                        .filter(n -> n.state() == org.mailslot.directory.NodeState.ACTIVE)
+                        .map(Node::name).sorted().toList();
+                List<Slot> slots = d.listSlots();
+                if (stores.size() < 2 || slots.stream().anyMatch(x -> x.replicaNode() == null)) {
+                    throw new org.mailslot.directory.DirectoryException(
+                            org.mailslot.directory.DirectoryException.Reason.INVALID,
+                            "rebalance needs at least 2 active store nodes and a replica for every slot (cluster init)");
+                }
+                List<Move> plan = RebalancePlanner.plan(stores, slots.stream()
+                        .map(x -> new SlotPlacement(x.id(), x.masterNode(), x.replicaNode())).toList());
+                List<Move.RoleSwap> swaps = plan.stream().filter(m -> m instanceof Move.RoleSwap)
+                        .map(m -> (Move.RoleSwap) m).toList();
+                long copies = plan.size() - swaps.size();
+                for (Move m : plan) {
+                    System.out.println(switch (m) {
+                        case Move.RoleSwap r -> "slot " + r.slot() + ": switch over to " + r.newMaster();
+                        case Move.CopyMove c -> "slot " + c.slot() + ": move the " + c.role().name().toLowerCase()
+                                + " copy from " + c.from() + " to " + c.to();
+                    });
+                }
+                if (plan.isEmpty()) {
+                    System.out.println("nothing to do: the slots are spread evenly");
+                    return org.mailslot.server.ExitCode.OK;
+                }
+                if (copies > 0) {
+                    System.err.println("mailslot: this rebalance needs " + copies + " copy moves, which this version"
+                            + " cannot make yet (copying a slot to another node); nothing changed");
+                    return org.mailslot.server.ExitCode.INVALID;
+                }
+                if (dryRun) {
+                    return org.mailslot.server.ExitCode.OK;
+                }
+                long started = System.nanoTime();
+                for (Move.RoleSwap r : swaps) {
+                    d.requestSwitchover(r.slot());
+                }
+                List<Integer> left = SwitchWait.until(d, limit, () -> swaps.stream()
+                        .filter(r -> !d.slot(r.slot()).orElseThrow().masterNode().equals(r.newMaster()))
+                        .map(Move.RoleSwap::slot).toList());
+                if (!left.isEmpty()) {
+                    System.err.println("mailslot: slots " + left + " did not switch over within " + wait
+                            + " (their master nodes carry the requests out when they run)");
+                    return org.mailslot.server.ExitCode.FAILURE;
+                }
+                System.out.println(swaps.size() + " switchovers done in " + (System.nanoTime() - started) / 1_000_000
+                        + " ms: the slots are spread evenly");
+                return org.mailslot.server.ExitCode.OK;
+            }
         }
     }
 }
