@@ -298,6 +298,15 @@ public final class Directory implements AutoCloseable {
         promotions.requestSwitchover(slot);
     }
 
+    /**
+     * Moves the slot's replica to {@code newReplica} (a copy move of a rebalance or of adding a node): recorded out of
+     * sync until the slot's master has shipped it every change. INVALID when the slot moved on from
+     * {@code expectedEpoch} or the node already holds a copy; NOT_FOUND for an unknown slot or node.
+     */
+    public Slot moveReplica(int slot, long expectedEpoch, String newReplica) {
+        return promotions.moveReplica(slot, expectedEpoch, newReplica);
+    }
+
     /** Slots whose switchover is asked for and not done yet. */
     public List<Integer> pendingSwitchovers() {
         return promotions.pendingSwitchovers();

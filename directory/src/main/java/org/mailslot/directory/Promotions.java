@@ -93,6 +93,43 @@ final class Promotions {
     }
 
     /**
+     * Gives the slot a new replica node: the master (told by its next role refresh) starts shipping to it, from an
+     * empty copy, and records it in sync once it has every change. Out of sync until then, so it is never promoted
+     * with writes missing. The old replica's node fences its copy when it next reads the map.
+     */
+    Slot moveReplica(int slot, long expectedEpoch, String newReplica) {
+        long now = clock.millis();
+        return db.write(c -> {
+            Slot s = read(c, slot).orElseThrow(() -> DirectoryException.notFound("slot " + slot));
+            if (s.epoch() != expectedEpoch) {
+                throw DirectoryException.invalid("slot " + slot + " is at epoch " + s.epoch() + ", not " + expectedEpoch
+                        + ": someone changed it meanwhile; look again");
+            }
+            if (newReplica.equals(s.masterNode()) || newReplica.equals(s.replicaNode())) {
+                throw DirectoryException.invalid("node " + newReplica + " already holds a copy of slot " + slot);
+            }
+            try (var st = c.prepareStatement("SELECT 1 FROM nodes WHERE name = ?")) {
+                st.setString(1, newReplica);
+                try (var rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        throw DirectoryException.notFound("node " + newReplica);
+                    }
+                }
+            }
+            try (var st = c.prepareStatement("UPDATE slots SET replica_node = ?, in_sync = ? WHERE id = ? AND epoch = ?")) {
+                st.setString(1, newReplica);
+                st.setBoolean(2, false);
+                st.setInt(3, slot);
+                st.setLong(4, s.epoch());
+                st.executeUpdate();
+            }
+            SlotEvents.insert(c, slot, now, "replica-moved", "replica from " + s.replicaNode() + " to " + newReplica
+                    + "; out of sync until it has copied the slot");
+            return read(c, slot).orElseThrow();
+        });
+    }
+
+    /**
      * Asks the slot's master to hand over to its replica (a planned switchover, invariant 6). Refused when there is
      * no replica or it is out of sync: only a failover (which may lose writes) can promote that one.
      */

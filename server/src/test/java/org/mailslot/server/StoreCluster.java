@@ -33,6 +33,10 @@ final class StoreCluster implements AutoCloseable {
 
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
+    private Path dir;
+    private String prefix;
+    private int replicationPort;
+    private IntFunction<String> clusterKeys;
     private String out = "";
     private String err = "";
 
@@ -56,20 +60,12 @@ final class StoreCluster implements AutoCloseable {
         try {
             // a random 127.x.y.0/24 and port, so that clusters of tests running side by side on one machine never meet
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            String prefix = "127." + random.nextInt(32, 250) + "." + random.nextInt(256) + ".";
-            int replicationPort = random.nextInt(24_000, 25_000);
+            cluster.dir = dir;
+            cluster.prefix = "127." + random.nextInt(32, 250) + "." + random.nextInt(256) + ".";
+            cluster.replicationPort = random.nextInt(24_000, 25_000);
+            cluster.clusterKeys = clusterKeys;
             for (int i = 1; i <= size; i++) {
-                String address = prefix + i;
-                cluster.addresses.add(address);
-                cluster.nodes.add(NodeProcess.configure(dir.resolve("node" + i), "node" + i, """
-                        directory:
-                          url: jdbc:sqlite:%s
-                        cluster:
-                          address: %s
-                          secret: %s
-                          replication-port: %d
-                        """.formatted(dir.resolve("directory.db").toAbsolutePath(), address, SECRET, replicationPort)
-                        + withDefaults(clusterKeys.apply(i))));
+                cluster.configureNode(i);
             }
             try (Directory d = cluster.directory()) {
                 for (int i = 0; i < size; i++) {
@@ -100,6 +96,34 @@ final class StoreCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    private NodeProcess configureNode(int i) throws Exception {
+        String address = prefix + i;
+        addresses.add(address);
+        NodeProcess node = NodeProcess.configure(dir.resolve("node" + i), "node" + i, """
+                directory:
+                  url: jdbc:sqlite:%s
+                cluster:
+                  address: %s
+                  secret: %s
+                  replication-port: %d
+                """.formatted(dir.resolve("directory.db").toAbsolutePath(), address, SECRET, replicationPort)
+                + withDefaults(clusterKeys.apply(i)));
+        nodes.add(node);
+        return node;
+    }
+
+    /** Adds node{@code n+1} as an operator would (admin node add), starts it, and returns it; it holds no slot yet. */
+    NodeProcess addNode() throws Exception {
+        int i = nodes.size() + 1;
+        String address = prefix + i;
+        if (admin("node", "add", "node" + i, "--address", address) != 0) {
+            throw new IllegalStateException("node add: " + err);
+        }
+        NodeProcess node = configureNode(i);
+        node.launch(List.of());
+        return node;
     }
 
     /** Fast role changes and reconnects unless the test sets them: a test waits for them. */

@@ -196,17 +196,18 @@ final class ClusterCommands implements Runnable {
     }
 
     @Command(name = "rebalance", mixinStandardHelpOptions = true,
-            description = {"Restores the even spread after a failover, a drain or an undrain: plans the fewest moves and",
-                    "carries out the role swaps as switchovers (nothing lost; each needs an in-sync replica). A plan",
-                    "that needs copy moves (a node added or removed) is shown and refused: copying slots between",
-                    "nodes is not in this version yet. --dry-run only shows the plan."})
+            description = {"Restores the even spread after a failover, a drain, an undrain or adding a node: plans the",
+                    "fewest moves and carries them out one after the other while users keep working. A role swap is",
+                    "a switchover; a copy move gives the slot's replica to another node, which copies the slot from its",
+                    "master and is recorded in sync when complete (a master's copy moves by switchover, copy move,",
+                    "switchover). Nothing acknowledged is lost at any step. --dry-run only shows the plan."})
     static final class Rebalance implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         ClusterCommands parent;
         @Option(names = "--dry-run", description = "show the plan, change nothing")
         boolean dryRun;
-        @Option(names = "--wait", defaultValue = "60s", paramLabel = "DURATION",
-                description = "how long to wait for the switchovers (default ${DEFAULT-VALUE})")
+        @Option(names = "--wait", defaultValue = "10m", paramLabel = "DURATION",
+                description = "how long to wait for each step, e.g. a slot to be copied (default ${DEFAULT-VALUE})")
         String wait;
 
         @Override
@@ -239,30 +240,85 @@ final class ClusterCommands implements Runnable {
                     System.out.println("nothing to do: the slots are spread evenly");
                     return org.mailslot.server.ExitCode.OK;
                 }
-                if (copies > 0) {
-                    System.err.println("mailslot: this rebalance needs " + copies + " copy moves, which this version"
-                            + " cannot make yet (copying a slot to another node); nothing changed");
-                    return org.mailslot.server.ExitCode.INVALID;
-                }
                 if (dryRun) {
                     return org.mailslot.server.ExitCode.OK;
                 }
                 long started = System.nanoTime();
-                for (Move.RoleSwap r : swaps) {
-                    d.requestSwitchover(r.slot());
+                // in the plan's order, since a step may rely on the placement the steps before it made; a run of
+                // role swaps (each of another slot) is carried out at once
+                List<Move.RoleSwap> run = new ArrayList<>();
+                for (Move m : plan) {
+                    if (m instanceof Move.RoleSwap r && run.stream().noneMatch(x -> x.slot() == r.slot())) {
+                        run.add(r);
+                        continue;
+                    }
+                    if (!switchOver(d, run, limit)) {
+                        return org.mailslot.server.ExitCode.FAILURE;
+                    }
+                    run.clear();
+                    if (m instanceof Move.RoleSwap r) {
+                        run.add(r);
+                    } else if (!copyMove(d, (Move.CopyMove) m, limit)) {
+                        return org.mailslot.server.ExitCode.FAILURE;
+                    }
                 }
-                List<Integer> left = SwitchWait.until(d, limit, () -> swaps.stream()
-                        .filter(r -> !d.slot(r.slot()).orElseThrow().masterNode().equals(r.newMaster()))
-                        .map(Move.RoleSwap::slot).toList());
-                if (!left.isEmpty()) {
-                    System.err.println("mailslot: slots " + left + " did not switch over within " + wait
-                            + " (their master nodes carry the requests out when they run)");
+                if (!switchOver(d, run, limit)) {
                     return org.mailslot.server.ExitCode.FAILURE;
                 }
-                System.out.println(swaps.size() + " switchovers done in " + (System.nanoTime() - started) / 1_000_000
-                        + " ms: the slots are spread evenly");
+                System.out.println(swaps.size() + " switchovers and " + copies + " copy moves done in "
+                        + (System.nanoTime() - started) / 1_000_000 + " ms: the slots are spread evenly");
                 return org.mailslot.server.ExitCode.OK;
             }
+        }
+
+        /** A replica's copy moves by itself; a master's by switchover, replica move, switchover. */
+        private boolean copyMove(Directory d, Move.CopyMove c, java.time.Duration limit) throws InterruptedException {
+            long started = System.nanoTime();
+            if (c.role() == Move.Role.MASTER && !switchOver(d, c.slot(), limit)) {
+                return false;
+            }
+            Slot now = d.slot(c.slot()).orElseThrow();
+            d.moveReplica(c.slot(), now.epoch(), c.to());
+            if (!SwitchWait.until(d, limit, () -> d.slot(c.slot()).orElseThrow().inSync() ? List.of() : List.of(1))
+                    .isEmpty()) {
+                System.err.println("mailslot: slot " + c.slot() + "'s new copy on " + c.to() + " was not complete within "
+                        + wait + "; it goes on copying, run rebalance again later");
+                return false;
+            }
+            if (c.role() == Move.Role.MASTER && !switchOver(d, c.slot(), limit)) {
+                return false;
+            }
+            System.out.println("slot " + c.slot() + ": " + c.role().name().toLowerCase() + " copy moved from " + c.from()
+                    + " to " + c.to() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            return true;
+        }
+
+        /** Switches every slot of the run over at once and waits until each has its new master. */
+        private boolean switchOver(Directory d, List<Move.RoleSwap> run, java.time.Duration limit)
+                throws InterruptedException {
+            for (Move.RoleSwap r : run) {
+                d.requestSwitchover(r.slot());
+            }
+            List<Integer> left = SwitchWait.until(d, limit, () -> run.stream()
+                    .filter(r -> !d.slot(r.slot()).orElseThrow().masterNode().equals(r.newMaster()))
+                    .map(Move.RoleSwap::slot).toList());
+            if (!left.isEmpty()) {
+                System.err.println("mailslot: slots " + left + " did not switch over within " + wait
+                        + " (their master nodes carry the requests out when they run)");
+                return false;
+            }
+            return true;
+        }
+
+        private boolean switchOver(Directory d, int slot, java.time.Duration limit) throws InterruptedException {
+            long epoch = d.slot(slot).orElseThrow().epoch();
+            d.requestSwitchover(slot);
+            if (SwitchWait.until(d, limit, () -> d.slot(slot).orElseThrow().epoch() == epoch ? List.of(1) : List.of())
+                    .isEmpty()) {
+                return true;
+            }
+            System.err.println("mailslot: slot " + slot + " did not switch over within " + wait);
+            return false;
         }
     }
 }
