@@ -122,13 +122,26 @@ final class SlotWriter implements AutoCloseable {
     private void loop() {
         List<Request<?>> batch = new ArrayList<>();
         while (true) {
+            Request<?> first;
             try {
-                batch.add(queue.take());
+                first = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            queue.drainTo(batch, maxBatch - 1);
+            batch.add(first);
+            // A role change (or STOP) runs in a batch of its own: the writes before it must be committed and shipped
+            // under the role they ran in. Sharing a commit, a write that ran as master would be answered after a
+            // fence had already dropped the shipper, never reaching the replica.
+            if (first.kind != Kind.CONTROL) {
+                while (batch.size() < maxBatch) {
+                    Request<?> next = queue.peek();
+                    if (next == null || next.kind == Kind.CONTROL) {
+                        break;
+                    }
+                    batch.add(queue.poll()); // the writer is the only consumer: this is the request just seen
+                }
+            }
             boolean stop = batch.remove(STOP);
             if (!batch.isEmpty()) {
                 try {

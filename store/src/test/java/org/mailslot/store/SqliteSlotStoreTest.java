@@ -22,6 +22,63 @@ class SqliteSlotStoreTest extends SlotStoreContract {
         return SlotStore.open(slotDir, 7, StoreSettings.defaults());
     }
 
+    /**
+     * A write queued just before a fence must be shipped before it is answered: the fence may not share its commit
+     * (it once did, and the write was answered after the fence had dropped the shipper: acknowledged, never replicated).
+     */
+    @Test
+    void aWriteQueuedBeforeAFenceIsShippedBeforeItIsAnswered() throws Exception {
+        AtomicBoolean gate = new AtomicBoolean();
+        CountDownLatch inCommit = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FaultHook hook = point -> {
+            if (point == FaultInjectingSlotStore.FaultPoint.BEFORE_COMMIT && gate.compareAndSet(true, false)) {
+                inCommit.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        List<ChangeRecord> shipped = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (SqliteSlotStore s = new SqliteSlotStore(dir.resolve("fence"), 9, StoreSettings.defaults(), hook,
+                Clock.systemUTC())) {
+            s.becomeMaster(1, shipped::addAll);
+            s.createAccount(ALICE);
+            gate.set(true);
+            Thread first = Thread.ofVirtual().start(() -> append(s, "held in its commit"));
+            assertThat(inCommit.await(60, TimeUnit.SECONDS)).isTrue();
+            AtomicReference<AppendResult> queued = new AtomicReference<>();
+            Thread write = Thread.ofVirtual().start(() -> queued.set(append(s, "queued before the fence")));
+            awaitQueued(s, 1);
+            Thread fence = Thread.ofVirtual().start(s::fence);
+            awaitQueued(s, 2);
+            release.countDown();
+            first.join();
+            write.join();
+            fence.join();
+            assertThat(queued.get()).as("answered as a success").isNotNull();
+            String uid = "\"uid\":" + queued.get().uid() + ",";
+            assertThat(shipped).as("the acknowledged write was shipped")
+                    .anyMatch(r -> r.kind().equals("message.add") && new String(r.payload(),
+                            java.nio.charset.StandardCharsets.UTF_8).contains(uid));
+            assertThat(s.role()).isEqualTo(CopyRole.FENCED);
+        }
+    }
+
+    private static AppendResult append(SlotStore s, String subject) {
+        return s.append(ALICE, "INBOX", MessageContent.of(mail(subject)), java.util.Set.of(), DATE, 0);
+    }
+
+    private static void awaitQueued(SqliteSlotStore s, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (s.queuedWrites() < n && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(s.queuedWrites()).isGreaterThanOrEqualTo(n);
+    }
+
     /** Holds one commit open until 20 deliveries queue up, then proves they all share the next commit. */
     @Test
     void queuedWritesShareOneCommit() throws Exception {
