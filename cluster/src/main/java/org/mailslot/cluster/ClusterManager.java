@@ -62,6 +62,13 @@ public final class ClusterManager {
 
     /** One round: take or renew the lease, and if this node leads, fail over dead store nodes. Returns promotions. */
     public synchronized List<Slot> tick() {
+        // followers watch too: a manager that takes over from one that died must know who was alive before
+        Instant seenAt = clock.instant();
+        for (Node n : directory.listNodes()) {
+            if (n.lastHeartbeat() != null && Duration.between(n.lastHeartbeat(), seenAt).compareTo(failoverAfter) <= 0) {
+                seenAlive.add(n.name());
+            }
+        }
         if (!directory.acquireLease(LEASE, nodeName, leaseTime)) {
             if (leading) {
                 log.info("node {}: no longer the cluster manager", nodeName);

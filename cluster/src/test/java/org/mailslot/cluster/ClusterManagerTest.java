@@ -124,6 +124,18 @@ class ClusterManagerTest {
     }
 
     @Test
+    void whenTheManagersOwnNodeDiesTheNextManagerFailsItOver() {
+        ClusterManager onA = manager("a");
+        ClusterManager onB = manager("b");
+        assertThat(onA.tick()).isEmpty(); // a leads
+        assertThat(onB.tick()).isEmpty(); // b follows, and watches
+        clock.now = clock.now.plusSeconds(11); // a dies with the lease; b takes over long after a's last beat
+        beat("b", "c");
+        List<Slot> promoted = onB.tick();
+        assertThat(promoted).hasSize(2).allMatch(s -> !s.masterNode().equals("a"));
+    }
+
+    @Test
     void aColdStartFindsOldHeartbeatsButFailsNothingOver() {
         clock.now = clock.now.plusSeconds(3600); // the whole cluster was down for an hour; a starts first
         beat("a");
