@@ -4,20 +4,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The socket's output as the session writes it, remembering since when a write has been blocked, so that
- * {@link LineServer} can close the connection of a client that stopped reading (socket writes have no timeout
- * of their own, and a session stuck in a write holds its locks forever).
+ * A socket's output, remembering since when a write has been blocked, so that a watchdog can close the connection
+ * of a peer that stopped reading: socket writes have no timeout of their own, and a thread stuck in a write holds
+ * its locks forever. {@link LineServer} watches its sessions with it, the replication link its replica.
  */
-final class WatchedOutputStream extends OutputStream {
+public final class WatchedOutputStream extends OutputStream {
     private final OutputStream out;
     private volatile long blockedSince; // System.nanoTime() when the current write started; 0 = not writing
 
-    WatchedOutputStream(OutputStream out) {
+    public WatchedOutputStream(OutputStream out) {
         this.out = out;
     }
 
     /** Nanoseconds the current write has been blocked, or 0 when no write is in progress. */
-    long blockedNanos(long now) {
+    public long blockedNanos(long now) {
         long since = blockedSince;
         return since == 0 ? 0 : now - since;
     }

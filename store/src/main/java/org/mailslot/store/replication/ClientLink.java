@@ -2,7 +2,7 @@ package org.mailslot.store.replication;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import org.mailslot.core.net.WatchedOutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ final class ClientLink implements ReplicaLink {
     private final Socket socket;
     private final String replica;
     private final ReplicationSettings settings;
-    private final WatchedOutput output;
+    private final WatchedOutputStream output;
     private final FrameChannel channel;
     private final Thread watchdog;
     private int slotId;
@@ -44,7 +44,7 @@ final class ClientLink implements ReplicaLink {
         this.socket = socket;
         this.replica = replica;
         this.settings = settings;
-        this.output = new WatchedOutput(socket.getOutputStream());
+        this.output = new WatchedOutputStream(socket.getOutputStream());
         this.channel = new FrameChannel(socket.getInputStream(), output);
         this.watchdog = Thread.ofVirtual().name("replication-link-watchdog").start(this::watchWrites);
     }
@@ -452,51 +452,6 @@ final class ClientLink implements ReplicaLink {
                 }
                 return;
             }
-        }
-    }
-
-    /** The socket's output, remembering since when the current write has been blocked. */
-    private static final class WatchedOutput extends OutputStream {
-        private final OutputStream out;
-        private volatile long blockedSince; // System.nanoTime() when the current write started; 0 = not writing
-
-        WatchedOutput(OutputStream out) {
-            this.out = out;
-        }
-
-        long blockedNanos(long now) {
-            long since = blockedSince;
-            return since == 0 ? 0 : now - since;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            blockedSince = System.nanoTime();
-            try {
-                out.write(b, off, len);
-            } finally {
-                blockedSince = 0;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            blockedSince = System.nanoTime();
-            try {
-                out.flush();
-            } finally {
-                blockedSince = 0;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
         }
     }
 }
