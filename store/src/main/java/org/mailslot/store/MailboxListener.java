@@ -8,4 +8,8 @@ package org.mailslot.store;
 @FunctionalInterface
 public interface MailboxListener {
     void changed(long mailboxId, long highestModSeq);
+
+    /** The copy's role changed (see {@link SlotStore#role()}): sessions served from it must look. */
+    default void roleChanged(CopyRole role) {
+    }
 }

@@ -687,6 +687,17 @@ final class SqliteSlotStore implements SlotStore {
     public void fence() {
         writer.changeRole(CopyRole.FENCED, null, tx -> null);
         log.info("slot {}: fenced at epoch {}: no more writes here", slotId, epoch);
+        tellRole(CopyRole.FENCED);
+    }
+
+    private void tellRole(CopyRole role) {
+        for (MailboxListener l : mailboxListeners) {
+            try {
+                l.roleChanged(role);
+            } catch (RuntimeException e) {
+                log.warn("slot {}: a listener failed on a role change", slotId, e);
+            }
+        }
     }
 
     /** The role and the epoch change in one writer turn, after every write queued before; the epoch never goes down. */
@@ -703,6 +714,7 @@ final class SqliteSlotStore implements SlotStore {
             return null;
         });
         log.info("slot {}: {} at epoch {}", slotId, role.describe(), newEpoch);
+        tellRole(role);
     }
 
     @Override

@@ -90,7 +90,7 @@ public final class ImapSession {
     private long[] savedSearch = new long[0];
     private int badCommands;
     private int authFailures;
-    private boolean closing;
+    private volatile boolean closing;
 
     ImapSession(Connection conn, ImapSettings settings, ProtocolContext ctx, ImapReader reader, CommandParser parser,
                 MailboxWatcher watcher, AccountSessions accountSessions) {
@@ -157,7 +157,25 @@ public final class ImapSession {
         }
     }
 
+    /**
+     * True (after "* BYE [UNAVAILABLE]") when the copy this session reads is no longer the slot's master: a
+     * switchover or failover moved it, and the client's reconnect finds the new master.
+     */
+    public boolean slotMoved() throws IOException {
+        if (store == null || store.role() == org.mailslot.store.CopyRole.MASTER || closing) {
+            return closing;
+        }
+        log.info("imap {} {}: slot {} is no longer mastered here, closing", conn.id(), account.address(),
+                store.slotId());
+        out.untagged(ResponseStatus.BYE, "UNAVAILABLE", "Mailbox moved to another server; reconnect");
+        closing = true;
+        return true;
+    }
+
     private void execute(ImapRequest request) throws IOException {
+        if (slotMoved()) {
+            return;
+        }
         CommandSpec spec = CommandTable.spec(request);
         current = spec;
         conn.metrics().command(spec.name());

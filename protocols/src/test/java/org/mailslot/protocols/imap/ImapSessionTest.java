@@ -163,6 +163,26 @@ class ImapSessionTest {
         }
     }
 
+    /** A session whose slot copy stops being master (switchover, failover) ends with BYE [UNAVAILABLE], idle or not. */
+    @Test
+    void sessionsEndWhenTheirSlotMovesAway() throws Exception {
+        server.deliver(alice, ImapTestServer.message("one", "x\r\n"));
+        try (ImapTestClient busy = new ImapTestClient(server.port()); ImapTestClient idle = new ImapTestClient(server.port())) {
+            busy.login("alice@example.com");
+            idle.login("alice@example.com");
+            busy.command("SELECT INBOX");
+            idle.command("SELECT INBOX");
+            idle.send("t9 IDLE");
+            assertThat(idle.readLine()).startsWith("+ ");
+            server.store(alice).fence(); // what a switchover does first on the old master
+            assertThat(idle.readLine()).isEqualTo("* BYE [UNAVAILABLE] Mailbox moved to another server; reconnect");
+            assertThat(idle.readLine()).isNull(); // and the connection is closed
+            busy.send("t3 NOOP");
+            assertThat(busy.readLine()).isEqualTo("* BYE [UNAVAILABLE] Mailbox moved to another server; reconnect");
+            assertThat(busy.readLine()).isNull();
+        }
+    }
+
     /** A message expunged by another session keeps its number until announced, and never matches a SEARCH. */
     @Test
     void searchSkipsMessagesWhoseExpungeIsPending() throws Exception {

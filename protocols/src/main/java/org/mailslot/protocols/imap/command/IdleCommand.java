@@ -35,6 +35,11 @@ public final class IdleCommand {
         Thread notifier = Thread.ofVirtual().name("imap-idle-" + s.connection().id()).start(() -> {
             try {
                 while (!stop.get()) {
+                    if (s.slotMoved()) { // the copy was switched or failed over: end the session
+                        s.flush();
+                        s.connection().close();
+                        break;
+                    }
                     s.sendUpdates();
                     s.flush();
                     boolean woke = wake.tryAcquire(keepalive, TimeUnit.MILLISECONDS);

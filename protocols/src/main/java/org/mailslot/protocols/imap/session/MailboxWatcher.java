@@ -39,6 +39,12 @@ public final class MailboxWatcher {
             }
         }
 
+        /** A role change may mean the copy no longer serves clients: every waiter looks. */
+        @Override
+        public void roleChanged(org.mailslot.store.CopyRole role) {
+            waiters.values().forEach(set -> set.forEach(Runnable::run));
+        }
+
         /** The highest modseq reported since watching began, or -1 when the mailbox has not changed since. */
         public long highestModSeq(long mailboxId) {
             return highest.getOrDefault(mailboxId, -1L);
