@@ -63,9 +63,10 @@ public final class ClusterManager {
     /** One round: take or renew the lease, and if this node leads, fail over dead store nodes. Returns promotions. */
     public synchronized List<Slot> tick() {
         // followers watch too: a manager that takes over from one that died must know who was alive before
-        Instant seenAt = clock.instant();
-        for (Node n : directory.listNodes()) {
-            if (n.lastHeartbeat() != null && Duration.between(n.lastHeartbeat(), seenAt).compareTo(failoverAfter) <= 0) {
+        Instant now = clock.instant();
+        List<Node> listed = directory.listNodes();
+        for (Node n : listed) {
+            if (n.lastHeartbeat() != null && Duration.between(n.lastHeartbeat(), now).compareTo(failoverAfter) <= 0) {
                 seenAlive.add(n.name());
             }
         }
@@ -81,19 +82,15 @@ public final class ClusterManager {
                     failoverAfter);
             leading = true;
         }
-        Instant now = clock.instant();
         Map<String, Node> nodes = new HashMap<>();
         Set<String> alive = new HashSet<>();
-        for (Node n : directory.listNodes()) {
+        for (Node n : listed) {
             if (!n.roles().contains(NodeRole.STORE)) {
                 continue;
             }
             nodes.put(n.name(), n);
-            boolean fresh = n.lastHeartbeat() != null
-                    && Duration.between(n.lastHeartbeat(), now).compareTo(failoverAfter) <= 0;
-            if (fresh) {
+            if (n.lastHeartbeat() != null && Duration.between(n.lastHeartbeat(), now).compareTo(failoverAfter) <= 0) {
                 alive.add(n.name());
-                seenAlive.add(n.name());
                 if (n.state() == NodeState.DOWN) {
                     directory.setNodeState(n.name(), NodeState.ACTIVE);
                     log.info("node {} sends heartbeats again: active (it rejoins its slots as replica)", n.name());
@@ -129,9 +126,11 @@ public final class ClusterManager {
                 log.warn("slot {}: automatic failover refused: {}", s.id(), e.getMessage());
             }
         }
+        Set<String> masters = new HashSet<>();
+        directory.listSlots().forEach(s -> masters.add(s.masterNode())); // after this round's promotions
         for (Node n : nodes.values()) {
             if (!alive.contains(n.name()) && seenAlive.contains(n.name()) && n.state() != NodeState.DOWN
-                    && directory.listSlots().stream().noneMatch(s -> n.name().equals(s.masterNode()))) {
+                    && !masters.contains(n.name())) {
                 directory.setNodeState(n.name(), NodeState.DOWN);
                 log.warn("node {}: no heartbeat for more than {}; marked down", n.name(), failoverAfter);
             }

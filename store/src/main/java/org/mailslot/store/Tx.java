@@ -45,8 +45,12 @@ final class Tx {
      * previous record ({@link RowCapture}) under {@code "rows"}: what a replica applies.
      */
     void change(String kind, Map<String, Object> payload) throws SQLException {
-        List<RawValue> rows = new ArrayList<>();
-        for (String image : RowCapture.drain(connection)) {
+        record(kind, payload, RowCapture.drain(connection));
+    }
+
+    private void record(String kind, Map<String, Object> payload, List<String> images) throws SQLException {
+        List<RawValue> rows = new ArrayList<>(images.size());
+        for (String image : images) {
             rows.add(new RawValue(image));
         }
         payload.put("rows", rows);
@@ -72,8 +76,9 @@ final class Tx {
 
     /** Rows a request wrote after its last change record go into one more record, so no write escapes the log. */
     void captureRest() throws SQLException {
-        if (queryLong("SELECT count(*) FROM temp.repl_row") > 0) {
-            change("rows", payload());
+        List<String> rest = RowCapture.drain(connection);
+        if (!rest.isEmpty()) {
+            record("rows", payload(), rest);
         }
     }
 
