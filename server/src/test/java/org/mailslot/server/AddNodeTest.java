@@ -56,26 +56,12 @@ class AddNodeTest {
                         String account = accounts.get(random.nextInt(accounts.size()));
                         String id = "add-" + sender + "-" + n;
                         byte[] message = StoreCluster.message(id, 1000 + random.nextInt(4000));
-                        for (int attempt = 0; attempt < 100; attempt++) {
-                            int slot = slotOf.get(account);
-                            String master = masters.computeIfAbsent(slot, x -> cluster.slot(x).masterNode());
-                            int code;
-                            try (MailClients.Smtp lmtp = new MailClients.Smtp(nodes.get(master).port("lmtp"), true)) {
-                                code = StoreCluster.lmtp(lmtp, account, message);
-                            } catch (IOException | RuntimeException e) {
-                                code = 421;
-                            }
-                            if (code == 250) {
-                                acked.add(new Acked(id, account));
-                                break;
-                            }
-                            if (code >= 500) {
-                                permanent.incrementAndGet();
-                                break;
-                            }
-                            retries.incrementAndGet();
-                            masters.remove(slot);
-                            sleep(50);
+                        int code = cluster.deliverToMaster(nodes, masters, slotOf.get(account), account, message,
+                                100, retries);
+                        if (code == 250) {
+                            acked.add(new Acked(id, account));
+                        } else if (code >= 500) {
+                            permanent.incrementAndGet();
                         }
                     }
                 }));
@@ -134,11 +120,4 @@ class AddNodeTest {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

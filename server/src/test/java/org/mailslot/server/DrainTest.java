@@ -69,26 +69,12 @@ class DrainTest {
                         String account = accounts.get(random.nextInt(accounts.size()));
                         String id = "drain-" + sender + "-" + n;
                         byte[] message = StoreCluster.message(id, 1000 + random.nextInt(8000));
-                        for (int attempt = 0; attempt < 50; attempt++) {
-                            int slot = slotOf.get(account);
-                            String master = masters.computeIfAbsent(slot, x -> masterOf(cluster, x));
-                            int code;
-                            try (MailClients.Smtp lmtp = new MailClients.Smtp(nodes.get(master).port("lmtp"), true)) {
-                                code = StoreCluster.lmtp(lmtp, account, message);
-                            } catch (IOException e) {
-                                code = 421;
-                            }
-                            if (code == 250) {
-                                acked.add(new Acked(id, account));
-                                break;
-                            }
-                            if (code >= 500) {
-                                permanent.incrementAndGet();
-                                break;
-                            }
-                            retries.incrementAndGet();
-                            masters.remove(slot); // the slot may have moved: look again
-                            sleep(50);
+                        int code = cluster.deliverToMaster(nodes, masters, slotOf.get(account), account, message,
+                                50, retries);
+                        if (code == 250) {
+                            acked.add(new Acked(id, account));
+                        } else if (code >= 500) {
+                            permanent.incrementAndGet();
                         }
                     }
                 }));
@@ -149,7 +135,7 @@ class DrainTest {
             assertThat(cluster.admin("cluster", "rebalance")).isZero();
             assertThat(cluster.out()).contains("nothing to do");
             for (String account : accounts) {
-                NodeProcess master = nodes.get(masterOf(cluster, slotOf.get(account))); // the plan chose which slots
+                NodeProcess master = nodes.get(cluster.slot(slotOf.get(account)).masterNode()); // the plan chose which slots
                 StoreCluster.await(Duration.ofSeconds(10), () -> {
                     try {
                         StoreCluster.inbox(master, account);
@@ -169,15 +155,5 @@ class DrainTest {
         }
     }
 
-    private static String masterOf(StoreCluster cluster, int slot) {
-        return cluster.slot(slot).masterNode();
-    }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -238,6 +239,39 @@ final class StoreCluster implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /**
+     * Delivers as the front will: to the current master of the recipient's slot over LMTP, and after a temporary
+     * refusal (a switchover in progress) looks the master up again and retries, up to {@code attempts} times.
+     * Returns the last reply code: 250 delivered, 5xx refused for good, anything else gave up.
+     *
+     * @param masters the master of each slot as last looked up, shared by the senders of a test
+     * @param retries counts the retries
+     */
+    int deliverToMaster(Map<String, NodeProcess> nodes, Map<Integer, String> masters, int slot, String account,
+                        byte[] message, int attempts, java.util.concurrent.atomic.AtomicInteger retries) {
+        int code = 0;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            String master = masters.computeIfAbsent(slot, x -> slot(x).masterNode());
+            try (MailClients.Smtp lmtp = new MailClients.Smtp(nodes.get(master).port("lmtp"), true)) {
+                code = lmtp(lmtp, account, message);
+            } catch (IOException | RuntimeException e) {
+                code = 421;
+            }
+            if (code == 250 || code >= 500) {
+                return code;
+            }
+            retries.incrementAndGet();
+            masters.remove(slot); // the slot may have moved: look again
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return code;
+            }
+        }
+        return code;
     }
 
     /** One LMTP transaction to one recipient: the RCPT reply when it is refused, else the reply after the data. */
