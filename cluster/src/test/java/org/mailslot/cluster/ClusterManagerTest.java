@@ -3,10 +3,8 @@ package org.mailslot.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,25 +19,6 @@ import org.mailslot.directory.Slot;
 /** Automatic failover decisions over a real directory, with a clock the test moves. */
 class ClusterManagerTest {
     static final Duration AFTER = Duration.ofSeconds(10);
-
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2025-03-01T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @TempDir
     Path dir;

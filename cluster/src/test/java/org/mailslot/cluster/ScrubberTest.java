@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Set;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,26 +36,6 @@ import org.mailslot.store.StoreSettings;
 class ScrubberTest {
     private static final long ALICE = 1001;
     private static final Instant DATE = Instant.parse("2024-05-01T10:15:30Z");
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2025-03-01T10:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @TempDir
     Path dir;

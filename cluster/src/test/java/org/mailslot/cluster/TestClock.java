@@ -1,0 +1,25 @@
+package org.mailslot.cluster;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+
+/** A clock the test moves. */
+final class TestClock extends Clock {
+    volatile Instant now = Instant.parse("2025-03-01T10:00:00Z");
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneId.of("UTC");
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+}
