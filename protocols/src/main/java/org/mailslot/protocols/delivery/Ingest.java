@@ -40,7 +40,7 @@ import java.util.concurrent.Future;
  * quota exceeded by this one message: answering 452 would make the sender retry and duplicate the message for the
  * accounts that took it, and answering 250 without delivering would lose it.
  */
-public final class Ingest {
+public final class Ingest implements MailDrop {
     private static final Logger log = LoggerFactory.getLogger(Ingest.class);
 
     private final ProtocolContext ctx;
@@ -49,34 +49,7 @@ public final class Ingest {
         this.ctx = ctx;
     }
 
-    /** One accepted recipient: the address as the client gave it and the accounts it resolved to (not empty). */
-    public record Recipient(String address, List<Account> accounts) {
-        public Recipient {
-            accounts = List.copyOf(accounts);
-            if (accounts.isEmpty()) {
-                throw new IllegalArgumentException("recipient " + address + " has no account");
-            }
-        }
-    }
-
-    /** What happened to one recipient. */
-    public sealed interface Outcome {
-        /** Durable in every account's INBOX; {@code graced} of them went over their quota by this message. */
-        record Delivered(int accounts, int graced) implements Outcome {}
-
-        record OverQuota(long usedBytes, long quotaBytes) implements Outcome {}
-
-        /** Not delivered (or not to all accounts): the sender should try again later. */
-        record TemporaryFailure(String reason) implements Outcome {}
-    }
-
-    /** Whether one reply covers all recipients (SMTP) or each recipient has its own (LMTP); see quota grace. */
-    public enum ReplyScope { PER_MESSAGE, PER_RECIPIENT }
-
-    /**
-     * Delivers {@code content} to every recipient's accounts and returns one outcome per recipient, in order. Never
-     * throws for a store or slot failure: those become {@link Outcome.TemporaryFailure}.
-     */
+    @Override
     public List<Outcome> deliver(List<Recipient> recipients, MessageContent content, Instant internalDate, ReplyScope scope) {
         Map<Long, Account> accounts = new LinkedHashMap<>();
         recipients.forEach(r -> r.accounts().forEach(a -> accounts.putIfAbsent(a.id(), a)));
@@ -112,10 +85,7 @@ public final class Ingest {
         return outcomes;
     }
 
-    /**
-     * Checks before accepting a recipient whether its accounts' slots are reachable and whether they have room for
-     * {@code expectedSize} more octets (0 when unknown): {@link Outcome.Delivered} means "looks fine".
-     */
+    @Override
     public Outcome precheck(List<Account> accounts, long expectedSize) {
         for (Account a : accounts) {
             try {

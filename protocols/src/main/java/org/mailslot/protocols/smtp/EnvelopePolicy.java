@@ -4,7 +4,7 @@ import org.mailslot.directory.Account;
 import org.mailslot.directory.Addresses;
 import org.mailslot.directory.DirectoryException;
 import org.mailslot.protocols.ProtocolContext;
-import org.mailslot.protocols.delivery.Ingest;
+import org.mailslot.protocols.delivery.MailDrop;
 
 import java.util.List;
 
@@ -24,18 +24,18 @@ import java.util.List;
 final class EnvelopePolicy {
     private final SmtpMode mode;
     private final ProtocolContext ctx;
-    private final Ingest ingest;
+    private final MailDrop drop;
     private final String hostname;
 
-    EnvelopePolicy(SmtpMode mode, ProtocolContext ctx, Ingest ingest, String hostname) {
+    EnvelopePolicy(SmtpMode mode, ProtocolContext ctx, MailDrop drop, String hostname) {
         this.mode = mode;
         this.ctx = ctx;
-        this.ingest = ingest;
+        this.drop = drop;
         this.hostname = hostname;
     }
 
     sealed interface Decision {
-        record Accept(Ingest.Recipient recipient) implements Decision {}
+        record Accept(MailDrop.Recipient recipient) implements Decision {}
 
         /** {@code kind} is the metrics error kind: policy, unknown, relay, quota, unavailable, syntax. */
         record Refuse(Reply reply, String kind) implements Decision {}
@@ -72,10 +72,10 @@ final class EnvelopePolicy {
             if (accounts.isEmpty()) {
                 return refuse(550, "5.1.1", "<" + printable(raw) + ">: Recipient address rejected: User unknown", "unknown");
             }
-            return switch (ingest.precheck(accounts, Math.max(0, declaredSize))) {
-                case Ingest.Outcome.Delivered ok -> new Decision.Accept(new Ingest.Recipient(raw, accounts));
-                case Ingest.Outcome.OverQuota q -> refuse(452, "4.2.2", "<" + printable(raw) + ">: Mailbox full, try again later", "quota");
-                case Ingest.Outcome.TemporaryFailure f -> refuse(451, "4.3.0", "<" + printable(raw) + ">: Mailbox temporarily unavailable, try again later", "unavailable");
+            return switch (drop.precheck(accounts, Math.max(0, declaredSize))) {
+                case MailDrop.Outcome.Delivered ok -> new Decision.Accept(new MailDrop.Recipient(raw, accounts));
+                case MailDrop.Outcome.OverQuota q -> refuse(452, "4.2.2", "<" + printable(raw) + ">: Mailbox full, try again later", "quota");
+                case MailDrop.Outcome.TemporaryFailure f -> refuse(451, "4.3.0", "<" + printable(raw) + ">: Mailbox temporarily unavailable, try again later", "unavailable");
             };
         } catch (DirectoryException e) {
             return refuse(451, "4.3.0", "Directory temporarily unavailable, try again later", "unavailable");

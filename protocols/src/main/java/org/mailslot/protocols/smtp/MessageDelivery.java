@@ -1,7 +1,7 @@
 package org.mailslot.protocols.smtp;
 
-import org.mailslot.protocols.delivery.Ingest;
-import org.mailslot.protocols.delivery.Ingest.Outcome;
+import org.mailslot.protocols.delivery.MailDrop;
+import org.mailslot.protocols.delivery.MailDrop.Outcome;
 import org.mailslot.protocols.smtp.SmtpCommand.Verb;
 import org.mailslot.store.MessageContent;
 import org.slf4j.Logger;
@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The end of DATA or BDAT LAST: hands the message to {@link Ingest} and turns the outcomes into the reply (SMTP,
+ * The end of DATA or BDAT LAST: hands the message to the {@link org.mailslot.protocols.delivery.MailDrop} and turns the outcomes into the reply (SMTP,
  * submission) or one reply per accepted recipient in RCPT order (LMTP, RFC 2033 4.2).
  *
  * <p>SMTP can answer only once per message: 250 when every recipient's slot has it durably; 452 4.2.2 when every
@@ -28,8 +28,8 @@ final class MessageDelivery {
         Instant now = s.ctx.clock().instant();
         List<Outcome> outcomes;
         try {
-            outcomes = s.ingest.deliver(t.recipients, content, now,
-                    s.mode == SmtpMode.LMTP ? Ingest.ReplyScope.PER_RECIPIENT : Ingest.ReplyScope.PER_MESSAGE);
+            outcomes = s.drop.deliver(t.recipients, content, now,
+                    s.mode == SmtpMode.LMTP ? MailDrop.ReplyScope.PER_RECIPIENT : MailDrop.ReplyScope.PER_MESSAGE);
         } catch (RuntimeException e) {
             String incident = t.id + "-" + Long.toString(System.nanoTime() % 100_000, 36);
             log.error("{} delivery of {} failed, incident {}", s.conn.id(), t.id, incident, e);

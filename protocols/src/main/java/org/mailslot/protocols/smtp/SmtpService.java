@@ -4,6 +4,7 @@ import org.mailslot.core.net.Connection;
 import org.mailslot.core.net.SessionHandler;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.delivery.Ingest;
+import org.mailslot.protocols.delivery.MailDrop;
 
 import java.io.IOException;
 
@@ -13,7 +14,8 @@ import java.io.IOException;
  * <pre>
  * new LineServer("smtp", endpoint, settings.net(), tls, new SmtpService(SmtpMode.MX, settings, ctx), meters)
  * </pre>
- * Mail accepted by any mode goes through one {@link Ingest}, the only code that writes slots.
+ * Mail accepted by any mode goes to one {@link MailDrop}: on a store node {@link Ingest}, the only code that writes
+ * slots.
  */
 public final class SmtpService implements SessionHandler {
     private final SmtpMode mode;
@@ -21,19 +23,27 @@ public final class SmtpService implements SessionHandler {
     private final ProtocolContext ctx;
     private final String hostname;
     private final Ingest ingest;
+    private final MailDrop drop;
     private final EnvelopePolicy policy;
     private final Commands commands;
 
     /** The command classes, stateless, shared by all sessions of this service. */
     record Commands(MailCommand mail, RcptCommand rcpt, DataCommand data, BdatCommand bdat, AuthCommand auth) {}
 
+    /** A service that writes mail into the slots this node masters. */
     public SmtpService(SmtpMode mode, SmtpSettings settings, ProtocolContext ctx) {
+        this(mode, settings, ctx, new Ingest(ctx));
+    }
+
+    /** A service that hands accepted mail to {@code drop} (a front hands it to the slots' masters). */
+    public SmtpService(SmtpMode mode, SmtpSettings settings, ProtocolContext ctx, MailDrop drop) {
         this.mode = mode;
         this.settings = settings;
         this.ctx = ctx;
         this.hostname = settings.hostname() != null ? settings.hostname() : ctx.hostname();
         this.ingest = new Ingest(ctx);
-        this.policy = new EnvelopePolicy(mode, ctx, ingest, hostname);
+        this.drop = drop;
+        this.policy = new EnvelopePolicy(mode, ctx, drop, hostname);
         MessageDelivery delivery = new MessageDelivery();
         this.commands = new Commands(new MailCommand(), new RcptCommand(), new DataCommand(delivery),
                 new BdatCommand(delivery), new AuthCommand());
@@ -82,6 +92,10 @@ public final class SmtpService implements SessionHandler {
 
     Ingest ingest() {
         return ingest;
+    }
+
+    MailDrop drop() {
+        return drop;
     }
 
     EnvelopePolicy policy() {

@@ -5,6 +5,7 @@ import org.mailslot.core.net.Line;
 import org.mailslot.directory.Account;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.delivery.Ingest;
+import org.mailslot.protocols.delivery.MailDrop;
 import org.mailslot.protocols.smtp.SmtpCommand.Verb;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ final class SmtpSession {
     final ProtocolContext ctx;
     final String hostname;
     final Ingest ingest;
+    final MailDrop drop;
     final EnvelopePolicy policy;
     private final SmtpService.Commands commands;
     private final CommandParser parser;
@@ -50,6 +52,7 @@ final class SmtpSession {
         this.ctx = service.context();
         this.hostname = service.hostname();
         this.ingest = service.ingest();
+        this.drop = service.drop();
         this.policy = service.policy();
         this.commands = commands;
         this.parser = new CommandParser(mode);

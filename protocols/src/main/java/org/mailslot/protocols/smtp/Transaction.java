@@ -1,6 +1,6 @@
 package org.mailslot.protocols.smtp;
 
-import org.mailslot.protocols.delivery.Ingest;
+import org.mailslot.protocols.delivery.MailDrop;
 
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ final class Transaction implements AutoCloseable {
     final String id;
     final SmtpCommand.Mail mail;
     /** Accepted recipients in RCPT order; LMTP answers one line per entry. */
-    final List<Ingest.Recipient> recipients = new ArrayList<>();
+    final List<MailDrop.Recipient> recipients = new ArrayList<>();
     /** Set by the first BDAT: the spool being filled and the normalizing stream in front of it. */
     Spool chunks;
     OutputStream chunkSink;
