@@ -50,7 +50,7 @@ public final class Ingest implements MailDrop {
     }
 
     @Override
-    public List<Outcome> deliver(List<Recipient> recipients, MessageContent content, Instant internalDate, ReplyScope scope) {
+    public List<Outcome> deliver(String sender, List<Recipient> recipients, MessageContent content, Instant internalDate, ReplyScope scope) {
         Map<Long, Account> accounts = new LinkedHashMap<>();
         recipients.forEach(r -> r.accounts().forEach(a -> accounts.putIfAbsent(a.id(), a)));
         Map<Long, AccountResult> results = new HashMap<>(deliverToSlots(accounts.values(), content, internalDate, true));

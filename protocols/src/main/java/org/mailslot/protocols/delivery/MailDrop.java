@@ -21,9 +21,10 @@ public interface MailDrop {
 
     /**
      * Delivers {@code content} to every recipient's accounts and returns one outcome per recipient, in order. Never
-     * throws for a store or slot failure: those become {@link Outcome.TemporaryFailure}.
+     * throws for a store or slot failure: those become {@link Outcome.TemporaryFailure}. {@code sender} is the
+     * envelope sender ("" for a bounce).
      */
-    List<Outcome> deliver(List<Recipient> recipients, MessageContent content, Instant internalDate, ReplyScope scope);
+    List<Outcome> deliver(String sender, List<Recipient> recipients, MessageContent content, Instant internalDate, ReplyScope scope);
 
     /** One accepted recipient: the address as the client gave it and the accounts it resolved to (not empty). */
     record Recipient(String address, List<Account> accounts) {

@@ -28,7 +28,7 @@ final class MessageDelivery {
         Instant now = s.ctx.clock().instant();
         List<Outcome> outcomes;
         try {
-            outcomes = s.drop.deliver(t.recipients, content, now,
+            outcomes = s.drop.deliver(t.mail.sender(), t.recipients, content, now,
                     s.mode == SmtpMode.LMTP ? MailDrop.ReplyScope.PER_RECIPIENT : MailDrop.ReplyScope.PER_MESSAGE);
         } catch (RuntimeException e) {
             String incident = t.id + "-" + Long.toString(System.nanoTime() % 100_000, 36);

@@ -69,7 +69,7 @@ class IngestTest {
 
     @Test
     void deduplicatesAccountsAcrossRecipients() {
-        List<Outcome> out = ingest.deliver(List.of(new Recipient("a@example.com", List.of(a)),
+        List<Outcome> out = ingest.deliver("sender@example.net", List.of(new Recipient("a@example.com", List.of(a)),
                 new Recipient("team@example.com", List.of(a, b))), message(10), Instant.now(), ReplyScope.PER_MESSAGE);
         assertThat(out).allMatch(o -> o instanceof Outcome.Delivered);
         assertThat(count(a)).isEqualTo(1);
@@ -80,7 +80,7 @@ class IngestTest {
     void slotFailureIsATemporaryFailureForItsRecipientsOnly() {
         assertThat(a.slotId()).isNotEqualTo(b.slotId());
         down.add(b.slotId());
-        List<Outcome> out = ingest.deliver(List.of(new Recipient("a@example.com", List.of(a)),
+        List<Outcome> out = ingest.deliver("sender@example.net", List.of(new Recipient("a@example.com", List.of(a)),
                 new Recipient("b@example.com", List.of(b))), message(10), Instant.now(), ReplyScope.PER_RECIPIENT);
         assertThat(out.get(0)).isInstanceOf(Outcome.Delivered.class);
         assertThat(out.get(1)).isInstanceOf(Outcome.TemporaryFailure.class);
@@ -90,14 +90,14 @@ class IngestTest {
     @Test
     void quotaGraceFollowsTheReplyScope() {
         List<Recipient> both = List.of(new Recipient("a@example.com", List.of(a)), new Recipient("small@example.com", List.of(small)));
-        List<Outcome> lmtp = ingest.deliver(both, message(200), Instant.now(), ReplyScope.PER_RECIPIENT);
+        List<Outcome> lmtp = ingest.deliver("sender@example.net", both, message(200), Instant.now(), ReplyScope.PER_RECIPIENT);
         assertThat(lmtp.get(1)).isInstanceOf(Outcome.OverQuota.class);
         assertThat(count(small)).isZero();
-        List<Outcome> smtp = ingest.deliver(both, message(200), Instant.now(), ReplyScope.PER_MESSAGE);
+        List<Outcome> smtp = ingest.deliver("sender@example.net", both, message(200), Instant.now(), ReplyScope.PER_MESSAGE);
         assertThat(smtp.get(1)).isEqualTo(new Outcome.Delivered(1, 1));
         assertThat(count(small)).isEqualTo(1);
         assertThat(ingest.precheck(List.of(small), 0)).isInstanceOf(Outcome.OverQuota.class);
-        List<Outcome> alone = ingest.deliver(List.of(both.get(1)), message(10), Instant.now(), ReplyScope.PER_MESSAGE);
+        List<Outcome> alone = ingest.deliver("sender@example.net", List.of(both.get(1)), message(10), Instant.now(), ReplyScope.PER_MESSAGE);
         assertThat(alone.getFirst()).isInstanceOf(Outcome.OverQuota.class);
     }
 }
