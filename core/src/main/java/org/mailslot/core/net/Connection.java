@@ -183,6 +183,20 @@ public final class Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * For a relay (a front passing a session on): the next bytes the client sent, read-ahead first, at most
+     * {@code b.length}; -1 at end of stream. Waits at most the idle timeout, like a command read.
+     */
+    public int read(byte[] b) throws IOException {
+        if (pos == end && !fill(0)) {
+            return -1;
+        }
+        int n = Math.min(b.length, end - pos);
+        System.arraycopy(buf, pos, b, 0, n);
+        pos += n;
+        return n;
+    }
+
     /** Copies exactly {@code n} bytes of input to {@code sink} (BDAT chunks, IMAP literals). */
     public void readExact(long n, OutputStream sink) throws IOException {
         long deadline = transferDeadline;

@@ -22,16 +22,55 @@ public final class Authenticator {
     private final Directory directory;
     private final AuthThrottle throttle;
     private final PlaintextAuth plaintext;
+    private final ProxyToken proxy;
 
     public Authenticator(Directory directory, AuthThrottle throttle, PlaintextAuth plaintext) {
+        this(directory, throttle, plaintext, null);
+    }
+
+    /** {@code proxy}: accept fronts' proxy logins signed with the cluster secret; null refuses them. */
+    public Authenticator(Directory directory, AuthThrottle throttle, PlaintextAuth plaintext, ProxyToken proxy) {
         this.directory = directory;
         this.throttle = throttle;
         this.plaintext = plaintext;
+        this.proxy = proxy;
     }
 
     /** Whether this connection may carry a password now (TLS, or plaintext allowed by configuration). */
     public boolean mayAuthenticate(Connection c) {
         return plaintext.allows(c);
+    }
+
+    /**
+     * SASL PLAIN: a user's own login, or a front's proxy login for the account named by the authorization identity.
+     * A proxy login is not throttled per address (the front throttled the client), but a bad token is logged as a
+     * warning: a front with the wrong cluster secret, or someone guessing.
+     */
+    public Optional<Account> authenticate(Connection c, SaslPlain plain) {
+        if (plain.authz().isEmpty()) {
+            return authenticate(c, plain.user(), plain.password());
+        }
+        try {
+            if (proxy != null && plain.proxyLogin() && proxy.verify(plain.authz(), plain.password())) {
+                Optional<Account> account = directory.findAccount(plain.authz());
+                if (account.isPresent()) {
+                    return account;
+                }
+            }
+        } catch (DirectoryException e) {
+            if (e.reason() == DirectoryException.Reason.UNAVAILABLE) {
+                throw e;
+            }
+        } finally {
+            Arrays.fill(plain.password(), '\0');
+        }
+        Duration delay = throttle.failed("ip:" + c.remote().getAddress().getHostAddress(), "user:" + plain.authz().toLowerCase());
+        c.metrics().error("auth");
+        log.warn("{} {} proxy login as '{}' by '{}' from {} refused ({}), waiting {} ms", c.metrics().protocol(), c.id(),
+                printable(plain.authz()), printable(plain.user()), c.remote().getAddress().getHostAddress(),
+                proxy == null ? "proxy logins are off: no cluster.secret" : "bad token or unknown account", delay.toMillis());
+        sleep(delay);
+        return Optional.empty();
     }
 
     /**

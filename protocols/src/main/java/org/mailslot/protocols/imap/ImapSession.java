@@ -3,6 +3,7 @@ package org.mailslot.protocols.imap;
 import org.mailslot.core.net.Connection;
 import org.mailslot.core.net.Line;
 import org.mailslot.directory.Account;
+import org.mailslot.protocols.LoginHandoff;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.SlotUnavailableException;
 import org.mailslot.protocols.imap.command.AppendCommand;
@@ -474,6 +475,29 @@ public final class ImapSession {
         state = ImapState.AUTHENTICATED;
         log.info("imap {} from {}: logged in as {} by {}", conn.id(), clientAddress(), acc.address(), how);
         return true;
+    }
+
+    /**
+     * On a front, after the client's credentials checked out: logs in at the master of the account's slot, answers
+     * the client with the master's own tagged OK (its capabilities) and relays the rest of the session to it.
+     */
+    public void handOff(String tag, Account acc, String how) throws IOException {
+        LoginHandoff.Backend backend;
+        try {
+            backend = ctx.handoff().open(LoginHandoff.Protocol.IMAP, acc, conn);
+        } catch (SlotUnavailableException e) {
+            refuse(tag, "UNAVAILABLE", "Mailbox temporarily unavailable, try again later", "slot-unavailable");
+            return;
+        }
+        closing = true;
+        try (backend) {
+            log.info("imap {} from {}: logged in as {} by {}, relayed to the slot's master", conn.id(), clientAddress(),
+                    acc.address(), how);
+            out.flush();
+            conn.writeLine(tag + " " + backend.loginReply());
+            conn.flush();
+            backend.relay(conn);
+        }
     }
 
     /** A failed login: true when the session must close now. */

@@ -29,7 +29,7 @@ final class AuthCommand {
             s.bad(Pop3Verb.AUTH, "AUTH", "Unsupported authentication mechanism", "syntax");
             return;
         }
-        if (!s.mayAuthenticate()) {
+        if (!s.mayAuthenticate() && !SaslPlain.isProxyLogin(c.initialResponse())) {
             s.refuse(Pop3Verb.AUTH, "plaintext", RespCode.AUTH, Pop3Session.PLAINTEXT_REFUSED);
             return;
         }
@@ -59,6 +59,6 @@ final class AuthCommand {
             s.bad(Pop3Verb.AUTH, "AUTH", "Invalid SASL PLAIN response", "syntax");
             return;
         }
-        s.login(Pop3Verb.AUTH, plain.get().user(), plain.get().password());
+        s.login(Pop3Verb.AUTH, plain.get());
     }
 }

@@ -1,5 +1,7 @@
 package org.mailslot.protocols.pop3;
 
+import org.mailslot.protocols.auth.SaslPlain;
+
 import java.io.IOException;
 
 /** PASS password (RFC 1939 section 7): logs in the user named by the USER just before. */
@@ -17,6 +19,6 @@ final class PassCommand {
             s.bad(Pop3Verb.PASS, "PASS", "No user name: send USER first", "state");
             return;
         }
-        s.login(Pop3Verb.PASS, user, c.password().toCharArray());
+        s.login(Pop3Verb.PASS, new SaslPlain("", user, c.password().toCharArray()));
     }
 }

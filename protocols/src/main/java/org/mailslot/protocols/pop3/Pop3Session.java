@@ -3,6 +3,8 @@ package org.mailslot.protocols.pop3;
 import org.mailslot.core.net.Connection;
 import org.mailslot.core.net.Line;
 import org.mailslot.directory.Account;
+import org.mailslot.protocols.LoginHandoff;
+import org.mailslot.protocols.auth.SaslPlain;
 import org.mailslot.directory.DirectoryException;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.SlotUnavailableException;
@@ -212,11 +214,11 @@ final class Pop3Session {
      * USER/PASS and AUTH end here: checks the credentials through the shared authenticator (which delays and
      * logs failures), then locks and opens the maildrop.
      */
-    void login(Pop3Verb verb, String user, char[] password) throws IOException {
+    void login(Pop3Verb verb, SaslPlain credentials) throws IOException {
         pendingUser = null;
         Optional<Account> found;
         try {
-            found = ctx.authenticator().authenticate(conn, user, password);
+            found = ctx.authenticator().authenticate(conn, credentials);
         } catch (DirectoryException e) {
             conn.metrics().error("directory");
             log.warn("{} {} from {}: {} refused: directory unavailable: {}", protocol(), conn.id(), clientAddress(),
@@ -236,7 +238,30 @@ final class Pop3Session {
             }
             return;
         }
-        open(verb, found.get());
+        if (ctx.handoff() != null) {
+            handOff(verb, found.get());
+        } else {
+            open(verb, found.get());
+        }
+    }
+
+    /** On a front: logs in at the master of the account's slot, answers with its +OK and relays the rest to it. */
+    private void handOff(Pop3Verb verb, Account acc) throws IOException {
+        LoginHandoff.Backend backend;
+        try {
+            backend = ctx.handoff().open(LoginHandoff.Protocol.POP3, acc, conn);
+        } catch (SlotUnavailableException e) {
+            refuse(verb, "slot-unavailable", RespCode.SYS_TEMP, "Mailbox temporarily unavailable, try again later");
+            return;
+        }
+        closing = true;
+        try (backend) {
+            log.info("{} {} from {}: logged in as {} by {}, relayed to the slot's master", protocol(), conn.id(),
+                    clientAddress(), acc.address(), verb);
+            conn.writeLine(backend.loginReply());
+            conn.flush();
+            backend.relay(conn);
+        }
     }
 
     private void open(Pop3Verb verb, Account acc) throws IOException {

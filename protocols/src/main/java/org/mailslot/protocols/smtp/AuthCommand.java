@@ -3,6 +3,8 @@ package org.mailslot.protocols.smtp;
 import org.mailslot.core.net.Line;
 import org.mailslot.directory.Account;
 import org.mailslot.directory.DirectoryException;
+import org.mailslot.protocols.LoginHandoff;
+import org.mailslot.protocols.SlotUnavailableException;
 import org.mailslot.protocols.auth.SaslPlain;
 import org.mailslot.protocols.smtp.SmtpCommand.Verb;
 
@@ -39,7 +41,8 @@ final class AuthCommand {
             s.refuse(Verb.AUTH, Reply.of(503, "5.5.1", "AUTH not allowed during a mail transaction"), "state");
             return;
         }
-        if (!s.ctx.authenticator().mayAuthenticate(s.conn)) {
+        if (!s.ctx.authenticator().mayAuthenticate(s.conn)
+                && !("PLAIN".equals(a.mechanism()) && SaslPlain.isProxyLogin(a.initialResponse()))) {
             s.refuse(Verb.AUTH, Reply.of(538, "5.7.11", "Encryption required: use STARTTLS first"), "auth");
             return;
         }
@@ -61,7 +64,7 @@ final class AuthCommand {
             s.refuse(Verb.AUTH, Reply.of(501, "5.5.2", "Invalid PLAIN response (base64 of authzid NUL user NUL password)"), "auth");
             return;
         }
-        check(s, plain.get().user(), plain.get().password());
+        check(s, plain.get());
     }
 
     private void login(SmtpSession s, String initial) throws IOException {
@@ -85,15 +88,19 @@ final class AuthCommand {
             s.refuse(Verb.AUTH, Reply.of(501, "5.5.2", "Invalid base64 password"), "auth");
             return;
         }
-        check(s, name, password.toCharArray());
+        check(s, new SaslPlain("", name, password.toCharArray()));
     }
 
-    private void check(SmtpSession s, String user, char[] password) throws IOException {
+    private void check(SmtpSession s, SaslPlain credentials) throws IOException {
         Optional<Account> account;
         try {
-            account = s.ctx.authenticator().authenticate(s.conn, user, password);
+            account = s.ctx.authenticator().authenticate(s.conn, credentials);
         } catch (DirectoryException e) {
             s.refuse(Verb.AUTH, Reply.of(454, "4.7.0", "Temporary authentication failure, try again later"), "unavailable");
+            return;
+        }
+        if (account.isPresent() && s.ctx.handoff() != null) {
+            handOff(s, account.get());
             return;
         }
         if (account.isPresent()) {
@@ -107,6 +114,26 @@ final class AuthCommand {
             return;
         }
         s.refuse(Verb.AUTH, Reply.of(535, "5.7.8", "Authentication credentials invalid"), "auth");
+    }
+
+    /**
+     * On a front: logs in at the master of the account's slot (which then checks senders, writes Sent and the
+     * outbound queue), answers with its 235 and relays the rest of the session to it.
+     */
+    private void handOff(SmtpSession s, Account account) throws IOException {
+        LoginHandoff.Backend backend;
+        try {
+            backend = s.ctx.handoff().open(LoginHandoff.Protocol.SUBMISSION, account, s.conn);
+        } catch (SlotUnavailableException e) {
+            s.refuse(Verb.AUTH, Reply.of(454, "4.7.0", "Temporary authentication failure, try again later"), "unavailable");
+            return;
+        }
+        s.close();
+        try (backend) {
+            s.conn.writeLine(backend.loginReply());
+            s.conn.flush();
+            backend.relay(s.conn);
+        }
     }
 
     private void finishUnanswered(SmtpSession s, Answer a) throws IOException {

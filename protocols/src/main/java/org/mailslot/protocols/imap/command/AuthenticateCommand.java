@@ -17,7 +17,7 @@ public final class AuthenticateCommand {
             s.no(r.tag(), "CANNOT", "Unsupported authentication mechanism", "auth-mechanism");
             return;
         }
-        if (!s.context().authenticator().mayAuthenticate(s.connection())) {
+        if (!s.context().authenticator().mayAuthenticate(s.connection()) && !SaslPlain.isProxyLogin(r.initialResponse())) {
             s.no(r.tag(), "PRIVACYREQUIRED", "Plaintext authentication is disabled; use STARTTLS first", "auth-plaintext");
             return;
         }
@@ -41,6 +41,6 @@ public final class AuthenticateCommand {
             s.bad(r.tag(), "Invalid SASL PLAIN response");
             return;
         }
-        LoginCommand.login(s, r.tag(), plain.get().user(), plain.get().password(), "AUTHENTICATE PLAIN");
+        LoginCommand.login(s, r.tag(), plain.get(), plain.get().proxyLogin() ? "proxy login" : "AUTHENTICATE PLAIN");
     }
 }

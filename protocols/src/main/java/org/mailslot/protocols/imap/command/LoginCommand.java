@@ -2,6 +2,7 @@ package org.mailslot.protocols.imap.command;
 
 import org.mailslot.directory.Account;
 import org.mailslot.directory.DirectoryException;
+import org.mailslot.protocols.auth.SaslPlain;
 import org.mailslot.protocols.imap.ImapSession;
 import org.mailslot.protocols.imap.response.ResponseStatus;
 import org.mailslot.protocols.imap.parse.ImapRequest;
@@ -18,14 +19,14 @@ public final class LoginCommand {
             s.no(r.tag(), "PRIVACYREQUIRED", "Plaintext authentication is disabled; use STARTTLS first", "auth-plaintext");
             return;
         }
-        login(s, r.tag(), r.user(), r.password().toCharArray(), "LOGIN");
+        login(s, r.tag(), new SaslPlain("", r.user(), r.password().toCharArray()), "LOGIN");
     }
 
     /** Shared with AUTHENTICATE: checks the credentials and answers the tagged response. */
-    static void login(ImapSession s, String tag, String user, char[] password, String how) throws IOException {
+    static void login(ImapSession s, String tag, SaslPlain credentials, String how) throws IOException {
         Optional<Account> found;
         try {
-            found = s.context().authenticator().authenticate(s.connection(), user, password);
+            found = s.context().authenticator().authenticate(s.connection(), credentials);
         } catch (DirectoryException e) {
             s.no(tag, "UNAVAILABLE", "Authentication temporarily unavailable, try again later", "directory");
             return;
@@ -39,7 +40,9 @@ public final class LoginCommand {
             }
             return;
         }
-        if (s.loggedIn(tag, found.get(), how)) {
+        if (s.context().handoff() != null) {
+            s.handOff(tag, found.get(), how);
+        } else if (s.loggedIn(tag, found.get(), how)) {
             s.ok(tag, "CAPABILITY " + s.capabilities(), "Logged in");
         }
     }
