@@ -29,6 +29,7 @@ public final class Directory implements AutoCloseable {
     private final ClusterSetup cluster;
     private final Promotions promotions;
     private final Leases leases;
+    private final Vips vips;
 
     private Directory(Database db, DirectorySettings settings, Clock clock) {
         this.db = db;
@@ -46,6 +47,7 @@ public final class Directory implements AutoCloseable {
         this.promotions = new Promotions(db, clock);
         this.scrubs = new Scrubs(db, clock);
         this.leases = new Leases(db, clock);
+        this.vips = new Vips(db, clock);
     }
 
     /** Connects and brings the schema up to date (Flyway); UNAVAILABLE when either fails. */
@@ -342,6 +344,67 @@ public final class Directory implements AutoCloseable {
      */
     public boolean acquireLease(String name, String owner, java.time.Duration ttl) {
         return leases.acquire(name, owner, ttl);
+    }
+
+    /** Gives up the named lease if {@code owner} holds it, so that another owner may take it at once. */
+    public void releaseLease(String name, String owner) {
+        leases.release(name, owner);
+    }
+
+    // ---- VIPs (DESIGN.md section 6)
+
+    /**
+     * Adds a service address that DNS hands out and a live front will hold; {@code interfaceName} (null: the front's
+     * vip.interface) is where the linux IP manager adds it. INVALID for anything but an IPv4 or IPv6 address a front
+     * can serve on, EXISTS when known.
+     */
+    public Vip addVip(String address, String interfaceName) {
+        return vips.add(address, interfaceName);
+    }
+
+    /** NOT_FOUND when unknown. Its holder removes the address at its next poll. */
+    public void removeVip(String address) {
+        vips.remove(address);
+    }
+
+    /** Every VIP, IPv4 before IPv6, each in numeric order. */
+    public List<Vip> listVips() {
+        return vips.list();
+    }
+
+    /** A front's VIP agent is alive at {@code at}; null: it stopped cleanly and holds nothing. NOT_FOUND for an unknown node. */
+    public void vipHeartbeat(String node, Instant at) {
+        vips.heartbeat(node, at);
+    }
+
+    /** Nodes with the front role or a VIP heartbeat, by name, with their VIP agents' last heartbeats. */
+    public List<VipFront> listVipFronts() {
+        return vips.fronts();
+    }
+
+    /**
+     * Gives the VIP to {@code newOwner} (null: nobody), cancelling any planned move, if its holder is still
+     * {@code expectedOwner}; false otherwise. For the VIP manager: only when the holder is dead or there is none.
+     * NOT_FOUND for an unknown VIP or node.
+     */
+    public boolean assignVip(String address, String expectedOwner, String newOwner) {
+        return vips.assign(address, expectedOwner, newOwner);
+    }
+
+    /**
+     * Asks the live holder {@code owner} to hand the VIP to {@code movingTo} (null: cancels the move) once it has removed
+     * the address; false when {@code owner} no longer holds it. NOT_FOUND for an unknown VIP or node.
+     */
+    public boolean planVipMove(String address, String owner, String movingTo) {
+        return vips.planMove(address, owner, movingTo);
+    }
+
+    /**
+     * The holder {@code owner}, after removing the address, hands the VIP to {@code expectedMovingTo} (null: to nobody)
+     * if it still holds it and that is still the planned move; false otherwise (the holder then still holds it).
+     */
+    public boolean releaseVip(String address, String owner, String expectedMovingTo) {
+        return vips.release(address, owner, expectedMovingTo);
     }
 
     @Override

@@ -42,4 +42,16 @@ final class Leases {
             }
         });
     }
+
+    /** Gives the lease up if {@code owner} holds it, so that another may take it at once. */
+    void release(String name, String owner) {
+        db.write(c -> {
+            try (var st = c.prepareStatement("DELETE FROM leases WHERE name = ? AND owner = ?")) {
+                st.setString(1, name);
+                st.setString(2, owner);
+                st.executeUpdate();
+            }
+            return null;
+        });
+    }
 }
