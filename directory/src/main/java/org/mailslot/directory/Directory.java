@@ -407,6 +407,36 @@ public final class Directory implements AutoCloseable {
         return vips.release(address, owner, expectedMovingTo);
     }
 
+    // ---- DKIM keys
+
+    /**
+     * Makes a new RSA key of {@code bits} (1024..4096, 2048 advised) for the hosted {@code domain} under
+     * {@code selector} and makes it the domain's active signing key (the previous one stays, inactive). INVALID for a
+     * bad selector or size, NOT_FOUND when the domain is not hosted, EXISTS when the selector is taken.
+     */
+    public DkimKey generateDkimKey(String domain, String selector, int bits) {
+        return dkimKeys().generate(domain, selector, bits);
+    }
+
+    /** Imports an RSA key (PKCS#8 PEM) as the domain's active signing key; errors as {@link #generateDkimKey}. */
+    public DkimKey putDkimKey(String domain, String selector, String privateKeyPem) {
+        return dkimKeys().put(domain, selector, privateKeyPem);
+    }
+
+    /** The key outbound mail from {@code domain} is signed with, if it has one. */
+    public Optional<DkimKey> findDkimKey(String domain) {
+        return dkimKeys().active(domain);
+    }
+
+    /** Every DKIM key of {@code domainOrNull} (null: of every domain), by domain, newest first. */
+    public List<DkimKey> listDkimKeys(String domainOrNull) {
+        return dkimKeys().list(domainOrNull);
+    }
+
+    private DkimKeys dkimKeys() {
+        return new DkimKeys(db, Clock.systemUTC());
+    }
+
     @Override
     public void close() {
         db.close();
