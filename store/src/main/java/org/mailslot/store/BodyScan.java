@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * {@link SlotStore#checkBodies()}: re-hashes, once each, the bodies that message rows need (visible and expunged; a
- * tombstone needs none). Rows are read a page at a time in hash order, so no read snapshot stays open while files are
+ * tombstone needs none) and those of queued outbound entries. Rows are read a page at a time in hash order, so no read snapshot stays open while files are
  * hashed and memory does not grow with the slot.
  */
 final class BodyScan {
@@ -66,8 +66,9 @@ final class BodyScan {
     private Map<String, Long> page(String after) {
         return reads.read(c -> {
             Map<String, Long> out = new LinkedHashMap<>();
-            try (PreparedStatement st = Sql.prepare(c, "SELECT blob_hash, max(size) FROM message WHERE state <> 2"
-                    + " AND blob_hash > ? GROUP BY blob_hash ORDER BY blob_hash LIMIT ?", after, PAGE);
+            try (PreparedStatement st = Sql.prepare(c, "SELECT blob_hash, max(size) FROM (SELECT blob_hash, size"
+                    + " FROM message WHERE state <> 2 AND blob_hash > ? UNION ALL SELECT blob_hash, size FROM outbound"
+                    + " WHERE blob_hash > ?) GROUP BY blob_hash ORDER BY blob_hash LIMIT ?", after, after, PAGE);
                  ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getLong(2));
@@ -81,7 +82,7 @@ final class BodyScan {
         return reads.read(c -> {
             try (PreparedStatement st = Sql.prepare(c, "SELECT 1 FROM message WHERE blob_hash = ? AND state <> 2"
                     + " LIMIT 1", hash); ResultSet rs = st.executeQuery()) {
-                return rs.next();
+                return rs.next() || OutboundRows.references(c, hash);
             }
         });
     }

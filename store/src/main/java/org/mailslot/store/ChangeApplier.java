@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Applies a master's change records to a replica copy (DESIGN.md section 5, invariant 4): in sequence, each record's
  * row images replacing or deleting rows by key, then the record itself into the replica's change log under the
  * same seq, all in the writer's transaction. Records at or below the replica's last seq are skipped (a resent batch
- * is harmless); a gap, a bad checksum or a message whose body has not arrived fails the whole batch.
+ * is harmless); a gap, a bad checksum or a message or queue entry whose body has not arrived fails the whole batch.
  */
 final class ChangeApplier {
     private final Map<String, RowCapture.Table> tables;
@@ -93,7 +93,7 @@ final class ChangeApplier {
                     bindAndRun(tx, updateSql(t, changed), t, bound, row);
                 }
             } else {
-                if ("message".equals(t.name()) && !hasBlob.test(row.path("blob_hash").asText())) {
+                if (ChangeRecord.BODY_TABLES.contains(t.name()) && !hasBlob.test(row.path("blob_hash").asText())) {
                     throw new StoreException(StoreException.Reason.IO, "change " + r.seq() + " refers to body "
                             + row.path("blob_hash").asText() + ", which has not arrived");
                 }

@@ -16,12 +16,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record ChangeRecord(long seq, long epoch, String kind, byte[] payload, int crc32c) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The bodies the record's message rows refer to: a replica must have them before it applies the record. */
+    /**
+     * The tables whose rows name a body by {@code blob_hash} (with its length in {@code size}): message rows and
+     * outbound queue entries. A row of these is inserted whole (image op "u") and its body never changes after.
+     */
+    public static final Set<String> BODY_TABLES = Set.of("message", "outbound");
+
+    /** The bodies the record's new rows refer to: a replica must have them before it applies the record. */
     public Set<String> bodyHashes() {
         Set<String> out = new LinkedHashSet<>();
         try {
             for (JsonNode image : JSON.readTree(payload).path("rows")) {
-                if ("message".equals(image.path("t").asText()) && "u".equals(image.path("op").asText())) {
+                if (BODY_TABLES.contains(image.path("t").asText()) && "u".equals(image.path("op").asText())) {
                     out.add(image.path("row").path("blob_hash").asText());
                 }
             }

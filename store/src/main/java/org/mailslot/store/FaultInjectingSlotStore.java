@@ -160,6 +160,33 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public long submit(long accountId, String sender, List<String> recipients, MessageContent content,
+                       Instant internalDate, Instant expiresAt, long quotaBytes, boolean saveToSent) {
+        return delegate.submit(accountId, sender, recipients, content, internalDate, expiresAt, quotaBytes, saveToSent);
+    }
+
+    @Override
+    public List<OutboundEntry> dueOutbound(Instant now, int limit) {
+        return delegate.dueOutbound(now, limit);
+    }
+
+    @Override
+    public Optional<OutboundEntry> outbound(long queueId) {
+        return delegate.outbound(queueId);
+    }
+
+    @Override
+    public Optional<OutboundEntry> claimOutbound(long queueId, Instant now, Instant retryAt) {
+        return delegate.claimOutbound(queueId, now, retryAt);
+    }
+
+    @Override
+    public Optional<OutboundEntry> recordOutboundAttempt(long queueId, List<OutboundOutcome> outcomes,
+                                                         OutboundNotice notice) {
+        return delegate.recordOutboundAttempt(queueId, outcomes, notice);
+    }
+
+    @Override
     public List<MessageMeta> messages(long mailboxId) {
         return delegate.messages(mailboxId);
     }

@@ -43,6 +43,7 @@ final class MailboxOps {
         tx.update("DELETE FROM message WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
         tx.update("DELETE FROM mailbox WHERE account_id = ?", accountId);
         tx.update("DELETE FROM thread_msgid WHERE account_id = ?", accountId);
+        OutboundOps.deleteForAccount(tx, accountId);
         if (tx.update("DELETE FROM account WHERE id = ?", accountId) > 0) {
             tx.change("account.delete", Tx.payload("accountId", accountId));
         }

@@ -104,7 +104,7 @@ final class MessageOps {
         return insert(tx, mb.id(), m, Map.of());
     }
 
-    private static void checkQuota(Tx tx, long accountId, long adding, long quotaBytes) throws SQLException {
+    static void checkQuota(Tx tx, long accountId, long adding, long quotaBytes) throws SQLException {
         long used = usedBytes(tx, accountId);
         if (quotaBytes > 0 && used + adding > quotaBytes) {
             throw new StoreException(OVER_QUOTA, "quota exceeded: " + used + " + " + adding + " > " + quotaBytes);

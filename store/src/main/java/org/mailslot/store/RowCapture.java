@@ -25,7 +25,9 @@ final class RowCapture {
             "account", List.of("id"),
             "mailbox", List.of("id"),
             "message", List.of("mailbox_id", "uid"),
-            "thread_msgid", List.of("account_id", "message_id"));
+            "thread_msgid", List.of("account_id", "message_id"),
+            "outbound", List.of("id"),
+            "outbound_rcpt", List.of("queue_id", "address"));
 
     /** Columns of each replicated table, in table order, and which hold BLOBs (hex in the JSON image). */
     record Table(String name, List<String> columns, List<String> blobColumns, List<String> key) {}

@@ -13,7 +13,7 @@ import java.util.Set;
  * so slot files of every earlier version keep working.
  */
 final class Schema {
-    static final int VERSION = 6;
+    static final int VERSION = 7;
 
     private static final String[] DDL = {
         "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -94,7 +94,26 @@ final class Schema {
         "ALTER TABLE message ADD COLUMN header BLOB",
     };
 
-    private static final String[][] MIGRATIONS = {V2, V3, V4, V5, V6};
+    /**
+     * Version 7 (DESIGN.md section 6): the slot's outbound queue, so submitted mail is replicated and fails over with
+     * the slot. An entry ({@code outbound}) names its body by hash like a message row (the body stays while the entry
+     * does); each recipient ({@code outbound_rcpt}) has its own state (0 pending, 1 delivered, 2 failed), attempts,
+     * next attempt time and the last answer about it, which the final delivery status notification reports.
+     */
+    private static final String[] V7 = {
+        "CREATE TABLE IF NOT EXISTS outbound(id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL,"
+                + " sender TEXT NOT NULL, blob_hash TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+                + " expires_at INTEGER NOT NULL, delay_notice_sent INTEGER NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS outbound_blob ON outbound(blob_hash)",
+        "CREATE INDEX IF NOT EXISTS outbound_account ON outbound(account_id)",
+        "CREATE TABLE IF NOT EXISTS outbound_rcpt(queue_id INTEGER NOT NULL, address TEXT NOT NULL,"
+                + " state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+                + " next_attempt_at INTEGER NOT NULL, status TEXT, diagnostic TEXT, remote_mta TEXT,"
+                + " PRIMARY KEY(queue_id, address)) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS outbound_due ON outbound_rcpt(next_attempt_at) WHERE state = 0",
+    };
+
+    private static final String[][] MIGRATIONS = {V2, V3, V4, V5, V6, V7};
 
     /** The meta rows that belong to the copy, not to the slot's content: a full resync keeps them. */
     static final Set<String> OWN_META = Set.of("schema_version", "epoch");

@@ -103,6 +103,40 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
     /** Deletes rows expunged before {@code now - expungeRetention}, then unreferenced blobs; returns rows purged. */
     int purgeExpunged(Instant now);
 
+    // outbound queue (DESIGN.md section 6): submitted mail waiting for delivery, replicated like every change
+
+    /**
+     * Submission: in ONE transaction, appends {@code content} to the account's Sent mailbox flagged \Seen (against
+     * {@code quotaBytes}, OVER_QUOTA when it does not fit; skipped when {@code saveToSent} is false; the account's
+     * mailboxes are created when missing) and queues it from {@code sender} ("" for the null sender) to every
+     * recipient (duplicates once), due now and tried until {@code expiresAt}. Returns once the entry is durable here and
+     * shipped to the replica, like every write; returns the entry's queue id.
+     */
+    long submit(long accountId, String sender, List<String> recipients, MessageContent content, Instant internalDate,
+                Instant expiresAt, long quotaBytes, boolean saveToSent);
+
+    /** Entries with a pending recipient due at or before {@code now}, the longest due first, at most {@code limit}. */
+    List<OutboundEntry> dueOutbound(Instant now, int limit);
+
+    /** The queue entry, empty when there is none (never queued, or left the queue). */
+    Optional<OutboundEntry> outbound(long queueId);
+
+    /**
+     * Before an attempt (a write): when a pending recipient of the entry is due at {@code now}, every pending recipient
+     * counts one more attempt and becomes due again at {@code retryAt}, as if the attempt will be deferred, so an attempt
+     * cut short by a crash or a failover is retried after a backoff, and a second claim of the same entry finds nothing
+     * due. Returns the entry as claimed, or empty when nothing was due (or there is no such entry).
+     */
+    Optional<OutboundEntry> claimOutbound(long queueId, Instant now, Instant retryAt);
+
+    /**
+     * After an attempt, in one transaction: each outcome's recipient (pending, else INVALID) takes its new state; the
+     * notice, if not null, is delivered into the sender's INBOX without quota (a delay notice is recorded as sent); an
+     * entry with no pending recipient left leaves the queue. Returns the entry as it now is, empty when it left.
+     * NOT_FOUND when there is no such entry.
+     */
+    Optional<OutboundEntry> recordOutboundAttempt(long queueId, List<OutboundOutcome> outcomes, OutboundNotice notice);
+
     // reads
 
     List<MessageMeta> messages(long mailboxId);

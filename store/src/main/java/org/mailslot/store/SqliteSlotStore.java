@@ -449,13 +449,67 @@ final class SqliteSlotStore implements SlotStore {
         return removed;
     }
 
+    /** Whether a message row or a queued outbound entry names the body: blob GC keeps it. */
     private boolean referenced(String hash) {
         return reads.read(c -> {
             try (PreparedStatement st = Sql.prepare(c, "SELECT 1 FROM message WHERE blob_hash = ? LIMIT 1", hash);
                  ResultSet rs = st.executeQuery()) {
-                return rs.next();
+                return rs.next() || OutboundRows.references(c, hash);
             }
         });
+    }
+
+    // ---- outbound queue
+
+    @Override
+    public long submit(long accountId, String sender, List<String> recipients, MessageContent content,
+                       Instant internalDate, Instant expiresAt, long quotaBytes, boolean saveToSent) {
+        List<String> to = OutboundAddresses.recipients(recipients);
+        String from = OutboundAddresses.sender(sender);
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Prepared p = prepare(content, Set.of(Flags.SEEN), internalDate);
+        try {
+            return writer.submit(tx -> OutboundOps.submit(tx, accountId, from, to, p.content, expiresAt.toEpochMilli(),
+                    quotaBytes, saveToSent), p.blob.dirToSync());
+        } finally {
+            blobs.unpin(p.blob.hash());
+        }
+    }
+
+    @Override
+    public List<OutboundEntry> dueOutbound(Instant now, int limit) {
+        if (limit < 1) {
+            throw new StoreException(INVALID, "limit must be at least 1, got " + limit);
+        }
+        return reads.read(c -> OutboundRows.due(c, now.toEpochMilli(), limit));
+    }
+
+    @Override
+    public Optional<OutboundEntry> outbound(long queueId) {
+        return reads.read(c -> OutboundRows.entry(c, queueId));
+    }
+
+    @Override
+    public Optional<OutboundEntry> claimOutbound(long queueId, Instant now, Instant retryAt) {
+        long nowMillis = now.toEpochMilli();
+        long retryMillis = retryAt.toEpochMilli();
+        return writer.submit(tx -> OutboundOps.claim(tx, queueId, nowMillis, retryMillis), null);
+    }
+
+    @Override
+    public Optional<OutboundEntry> recordOutboundAttempt(long queueId, List<OutboundOutcome> outcomes,
+                                                         OutboundNotice notice) {
+        List<OutboundOutcome> copy = List.copyOf(outcomes);
+        if (notice == null) {
+            return writer.submit(tx -> OutboundOps.record(tx, queueId, copy, null, null), null);
+        }
+        Prepared p = prepare(notice.content(), Set.of(), clock.instant());
+        try {
+            return writer.submit(tx -> OutboundOps.record(tx, queueId, copy, p.content, notice.kind()),
+                    p.blob.dirToSync());
+        } finally {
+            blobs.unpin(p.blob.hash());
+        }
     }
 
     // ---- reads

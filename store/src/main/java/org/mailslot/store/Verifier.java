@@ -38,7 +38,7 @@ final class Verifier {
         long blobsChecked = checkBlobs(good);
         Set<String> referenced = new HashSet<>();
         long rows = reads.read(c -> {
-            long n = checkMessages(c, referenced);
+            long n = checkMessages(c, referenced) + checkOutbound(c, referenced);
             checkAccounts(c);
             checkMailboxes(c);
             checkChanges(c);
@@ -111,6 +111,34 @@ final class Verifier {
                 if (checkBody(where, hash, size)) {
                     checkHeader(where, hash, rs.getBytes(11));
                 }
+            }
+        }
+        return n;
+    }
+
+    /** Every queued entry needs its body and at least one recipient; every recipient row needs its entry. */
+    private long checkOutbound(java.sql.Connection c, Set<String> referenced) throws SQLException {
+        long n = 0;
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT o.id, o.blob_hash, o.size, (SELECT count(*) FROM outbound_rcpt r"
+                     + " WHERE r.queue_id = o.id) FROM outbound o")) {
+            while (rs.next()) {
+                n++;
+                String where = "outbound queue entry " + rs.getLong(1);
+                referenced.add(rs.getString(2));
+                checkBody(where, rs.getString(2), rs.getLong(3));
+                if (rs.getLong(4) == 0) {
+                    problems.add(where + ": has no recipient");
+                }
+            }
+        }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT r.queue_id, r.address FROM outbound_rcpt r"
+                     + " WHERE NOT EXISTS (SELECT 1 FROM outbound o WHERE o.id = r.queue_id)")) {
+            while (rs.next()) {
+                n++;
+                problems.add("outbound recipient " + rs.getString(2) + ": its queue entry " + rs.getLong(1)
+                        + " does not exist");
             }
         }
         return n;

@@ -125,6 +125,63 @@ class ChangeReplayTest {
     }
 
     @Test
+    void theOutboundQueueIsReplicatedWithItsBodiesAndContinuesOnThePromotedReplica() {
+        Instant expires = DATE.plus(Duration.ofDays(5));
+        long saved = master.submit(ALICE, "alice@example.com", List.of("bob@example.org"),
+                MessageContent.of(mail("saved", "to Sent too")), DATE, expires, 0, true);
+        long queuedOnly = master.submit(ALICE, "alice@example.com", List.of("carol@example.net", "dan@example.net"),
+                MessageContent.of(mail("queued", "only in the queue")), DATE, expires, 0, false);
+        String body = master.outbound(queuedOnly).orElseThrow().blobHash();
+        ship(master, replica, 2);
+        assertThat(replica.hasBody(body)).isTrue(); // shipped like a message's body, though no message row names it
+        assertThat(replica.outbound(saved)).isEqualTo(master.outbound(saved)).isPresent();
+        assertThat(replica.outbound(queuedOnly)).isEqualTo(master.outbound(queuedOnly)).isPresent();
+        assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+
+        Instant now = Instant.now();
+        master.claimOutbound(saved, now, now.plusSeconds(60)).orElseThrow();
+        master.recordOutboundAttempt(saved, List.of(new OutboundOutcome("bob@example.org",
+                OutboundRecipient.State.FAILED, null, "5.1.1", "550 5.1.1 unknown", "mx.example.org")),
+                new OutboundNotice(OutboundNotice.Kind.FAILURE, MessageContent.of(mail("bounce", "report"))));
+        master.claimOutbound(queuedOnly, now, now.plusSeconds(60)).orElseThrow();
+        master.recordOutboundAttempt(queuedOnly, List.of(new OutboundOutcome("carol@example.net",
+                OutboundRecipient.State.DELIVERED, null, "2.0.0", "250 ok", "mx.example.net")), null);
+        ship(master, replica, 3);
+        assertThat(replica.outbound(saved)).isEmpty();
+        assertThat(replica.outbound(queuedOnly)).isEqualTo(master.outbound(queuedOnly));
+        assertThat(replica.messages(replica.mailbox(ALICE, "INBOX").orElseThrow().id())).hasSize(1); // the bounce
+        assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+        assertThat(replica.verify().problems()).isEmpty();
+
+        // the promoted replica finds the entry due when the old master's claim runs out, and finishes it
+        master.close();
+        replica.becomeMaster(2, null);
+        assertThat(replica.dueOutbound(now, 10)).isEmpty();
+        OutboundEntry due = replica.dueOutbound(now.plusSeconds(60), 10).getFirst();
+        assertThat(due.id()).isEqualTo(queuedOnly);
+        assertThat(due.pending()).singleElement().satisfies(r -> {
+            assertThat(r.address()).isEqualTo("dan@example.net");
+            assertThat(r.attempts()).isEqualTo(1);
+        });
+        replica.claimOutbound(queuedOnly, now.plusSeconds(60), now.plusSeconds(120)).orElseThrow();
+        assertThat(replica.recordOutboundAttempt(queuedOnly, List.of(new OutboundOutcome("dan@example.net",
+                OutboundRecipient.State.DELIVERED, null, "2.0.0", "250 ok", "mx.example.net")), null)).isEmpty();
+        assertThat(replica.submit(ALICE, "alice@example.com", List.of("eve@example.org"),
+                MessageContent.of(mail("after", "failover")), DATE, expires, 0, false)).isGreaterThan(queuedOnly);
+        master = SlotStore.open(dir.resolve("master"), 3, StoreSettings.defaults());
+    }
+
+    @Test
+    void aQueueEntryWhoseBodyHasNotArrivedIsRefused() {
+        long id = master.submit(ALICE, "", List.of("bob@example.org"), MessageContent.of(mail("q", "body")), DATE,
+                DATE.plus(Duration.ofDays(1)), 0, false);
+        List<ChangeRecord> all = master.changesSince(0, 100);
+        assertThat(all.getLast().bodyHashes()).containsExactly(master.outbound(id).orElseThrow().blobHash());
+        assertThatThrownBy(() -> replica.applyChanges(all)).hasMessageContaining("has not arrived");
+        assertThat(replica.lastChangeSeq()).isZero();
+    }
+
+    @Test
     void rolesDecideWhoWrites() {
         master.createAccount(ALICE);
         assertThatThrownBy(() -> replica.createAccount(ALICE))

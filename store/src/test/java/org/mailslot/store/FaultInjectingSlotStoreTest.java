@@ -72,4 +72,24 @@ class FaultInjectingSlotStoreTest extends SlotStoreContract {
         faulty().disarm();
         assertThat(append(ALICE, "INBOX", "fine").uid()).isEqualTo(1);
     }
+
+    @Test
+    void aSubmissionCutBeforeCommitLeavesNeitherTheSentCopyNorTheQueueEntry() {
+        store.createAccount(ALICE);
+        long sent = store.mailbox(ALICE, "Sent").orElseThrow().id();
+        faulty().failOnce(FaultPoint.BEFORE_COMMIT);
+        assertThatThrownBy(() -> submit("cut", true, "bob@example.org"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.IO);
+        reopen();
+        assertThat(store.messages(sent)).isEmpty();
+        assertThat(store.dueOutbound(Instant.now(), 10)).isEmpty();
+        assertThat(store.verify().problems()).isEmpty();
+
+        faulty().failOnce(FaultPoint.AFTER_COMMIT); // durable, unanswered: both are there, the client will retry
+        assertThatThrownBy(() -> submit("kept", true, "bob@example.org"))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.IO);
+        reopen();
+        assertThat(store.messages(sent)).hasSize(1);
+        assertThat(store.dueOutbound(Instant.now(), 10)).hasSize(1);
+    }
 }

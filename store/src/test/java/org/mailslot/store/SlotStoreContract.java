@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -860,6 +861,174 @@ abstract class SlotStoreContract {
         assertThat(digest.seq()).isEqualTo(store.lastChangeSeq());
         assertThat(digest.content()).isEqualTo(store.contentDigest());
         assertThat(digest.mailboxes()).hasSize(store.mailboxes(ALICE).size());
+    }
+
+    // ---- outbound queue
+
+    static final Instant LATER = DATE.plus(Duration.ofDays(5));
+
+    long submit(String subject, boolean saveToSent, String... recipients) {
+        return store.submit(ALICE, "alice@example.com", List.of(recipients), MessageContent.of(mail(subject)), DATE,
+                LATER, 0, saveToSent);
+    }
+
+    static OutboundOutcome outcome(String address, OutboundRecipient.State state, Instant next, String diagnostic) {
+        return new OutboundOutcome(address, state, next, state == OutboundRecipient.State.PENDING ? "4.4.1"
+                : state == OutboundRecipient.State.FAILED ? "5.1.1" : "2.0.0", diagnostic, "mx.example.org");
+    }
+
+    @Test
+    void submitSavesToSentAndQueuesEveryRecipientOnce() {
+        Instant before = Instant.now().minusSeconds(1);
+        long id = submit("out", true, "bob@example.org", "carol@example.net", "bob@example.org");
+
+        Mailbox sent = store.mailbox(ALICE, "Sent").orElseThrow(); // the account had no mailboxes: created
+        List<MessageMeta> copies = store.messages(sent.id());
+        assertThat(copies).hasSize(1);
+        assertThat(copies.getFirst().flags()).containsExactly("\\Seen");
+        assertThat(store.quotaUsage(ALICE).messages()).isEqualTo(1);
+
+        OutboundEntry e = store.outbound(id).orElseThrow();
+        assertThat(e.accountId()).isEqualTo(ALICE);
+        assertThat(e.sender()).isEqualTo("alice@example.com");
+        assertThat(e.blobHash()).isEqualTo(copies.getFirst().blobHash());
+        assertThat(e.size()).isEqualTo(mail("out").length);
+        assertThat(e.expiresAt()).isEqualTo(LATER.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(e.createdAt()).isAfter(before);
+        assertThat(e.delayNoticeSent()).isFalse();
+        assertThat(e.recipients()).extracting(OutboundRecipient::address)
+                .containsExactly("bob@example.org", "carol@example.net");
+        assertThat(e.pending()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.attempts()).isZero();
+            assertThat(r.nextAttemptAt()).isEqualTo(e.createdAt()); // due at once
+        });
+        assertThat(store.dueOutbound(Instant.now(), 10)).containsExactly(e);
+        assertThat(store.changesSince(0, 100)).extracting(ChangeRecord::kind).endsWith("message.add", "outbound.add");
+        assertThat(store.verify().problems()).isEmpty();
+
+        long second = submit("not saved", false, "dave@example.org");
+        assertThat(second).isGreaterThan(id);
+        assertThat(store.messages(sent.id())).hasSize(1);
+        assertThat(store.dueOutbound(Instant.now(), 10)).extracting(OutboundEntry::id).containsExactly(id, second);
+        assertThat(store.dueOutbound(Instant.now(), 1)).extracting(OutboundEntry::id).containsExactly(id);
+    }
+
+    @Test
+    void submitIsRefusedWholeWhenSentIsOverQuotaOrTheEnvelopeIsBroken() {
+        store.createAccount(ALICE);
+        long seq = store.lastChangeSeq();
+        assertThatThrownBy(() -> store.submit(ALICE, "alice@example.com", List.of("bob@example.org"),
+                MessageContent.of(mail("big")), DATE, LATER, 10, true))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.OVER_QUOTA);
+        assertThatThrownBy(() -> store.submit(ALICE, "alice@example.com", List.of(), MessageContent.of(mail("x")),
+                DATE, LATER, 0, true)).hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+        assertThatThrownBy(() -> store.submit(ALICE, "alice@example.com", List.of("bob@example.org\r\nRCPT TO:<x>"),
+                MessageContent.of(mail("x")), DATE, LATER, 0, true))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID)
+                .hasMessageContaining("control character");
+        assertThat(store.lastChangeSeq()).isEqualTo(seq);
+        assertThat(store.dueOutbound(Instant.now(), 10)).isEmpty();
+        // over quota, but not saved to Sent: queued (the queue does not count against the quota)
+        store.submit(ALICE, "", List.of("bob@example.org"), MessageContent.of(mail("big")), DATE, LATER, 10, false);
+        assertThat(store.dueOutbound(Instant.now(), 10)).singleElement().satisfies(e -> assertThat(e.sender()).isEmpty());
+    }
+
+    @Test
+    void anAttemptIsClaimedOnceAndItsOutcomesRecordedUntilTheEntryLeaves() {
+        long id = submit("try", true, "bob@example.org", "carol@example.net");
+        Instant now = Instant.now();
+        Instant retry = now.plusSeconds(300);
+
+        OutboundEntry claimed = store.claimOutbound(id, now, retry).orElseThrow();
+        assertThat(claimed.pending()).allSatisfy(r -> {
+            assertThat(r.attempts()).isEqualTo(1);
+            assertThat(r.nextAttemptAt()).isEqualTo(retry.truncatedTo(ChronoUnit.MILLIS));
+        });
+        assertThat(store.claimOutbound(id, now, retry)).isEmpty(); // nothing due any more: a second runner gets nothing
+        assertThat(store.dueOutbound(now, 10)).isEmpty();
+
+        Optional<OutboundEntry> after = store.recordOutboundAttempt(id, List.of(
+                outcome("bob@example.org", OutboundRecipient.State.DELIVERED, null, "250 2.0.0 Ok"),
+                outcome("carol@example.net", OutboundRecipient.State.PENDING, null, "451 4.4.1 try later")), null);
+        OutboundRecipient carol = after.orElseThrow().pending().getFirst();
+        assertThat(carol.address()).isEqualTo("carol@example.net");
+        assertThat(carol.diagnostic()).isEqualTo("451 4.4.1 try later");
+        assertThat(carol.status()).isEqualTo("4.4.1");
+        assertThat(carol.remoteMta()).isEqualTo("mx.example.org");
+        assertThat(carol.nextAttemptAt()).isEqualTo(retry.truncatedTo(ChronoUnit.MILLIS)); // the claim's
+        assertThat(after.get().recipients()).filteredOn(r -> r.state() == OutboundRecipient.State.DELIVERED)
+                .extracting(OutboundRecipient::address).containsExactly("bob@example.org");
+        assertThatThrownBy(() -> store.recordOutboundAttempt(id, List.of(
+                outcome("bob@example.org", OutboundRecipient.State.FAILED, null, "late")), null))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID)
+                .hasMessageContaining("already delivered");
+        assertThatThrownBy(() -> store.recordOutboundAttempt(id, List.of(
+                outcome("eve@example.org", OutboundRecipient.State.FAILED, null, "who")), null))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.INVALID);
+
+        // the delay notice goes to the sender's INBOX once, with the attempt
+        Instant later = retry.plusSeconds(600);
+        store.recordOutboundAttempt(id, List.of(outcome("carol@example.net", OutboundRecipient.State.PENDING, later,
+                "451 4.4.1 still")), new OutboundNotice(OutboundNotice.Kind.DELAY, MessageContent.of(mail("delayed"))));
+        OutboundEntry noticed = store.outbound(id).orElseThrow();
+        assertThat(noticed.delayNoticeSent()).isTrue();
+        assertThat(noticed.pending().getFirst().nextAttemptAt()).isEqualTo(later.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(store.dueOutbound(retry, 10)).isEmpty();
+        assertThat(store.dueOutbound(later, 10)).extracting(OutboundEntry::id).containsExactly(id);
+
+        store.claimOutbound(id, later, later.plusSeconds(600)).orElseThrow();
+        byte[] dsn = mail("Undelivered Mail Returned to Sender");
+        assertThat(store.recordOutboundAttempt(id, List.of(outcome("carol@example.net", OutboundRecipient.State.FAILED,
+                null, "550 5.1.1 no such user")), new OutboundNotice(OutboundNotice.Kind.FAILURE,
+                MessageContent.of(dsn)))).isEmpty();
+        assertThat(store.outbound(id)).isEmpty();
+        assertThat(store.dueOutbound(later.plus(Duration.ofDays(30)), 10)).isEmpty();
+        assertThat(store.messages(inbox(ALICE).id())).extracting(m -> read(store, m.blobHash()))
+                .containsExactly(mail("delayed"), dsn);
+        assertThatThrownBy(() -> store.recordOutboundAttempt(id, List.of(), null))
+                .hasFieldOrPropertyWithValue("reason", StoreException.Reason.NOT_FOUND);
+        assertThat(store.claimOutbound(id, later.plus(Duration.ofDays(30)), LATER)).isEmpty();
+        assertThat(store.changesSince(0, 1000)).extracting(ChangeRecord::kind)
+                .contains("outbound.claim", "outbound.attempt", "outbound.done");
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void aQueuedBodyStaysUntilTheEntryLeavesAndIsScrubbedLikeMessages() throws Exception {
+        long id = submit("only queued", false, "bob@example.org");
+        String hash = store.outbound(id).orElseThrow().blobHash();
+        store.purgeExpunged(Instant.now().plus(Duration.ofDays(365)));
+        assertThat(store.hasBody(hash)).isTrue(); // no message row names it: the queue keeps it
+        assertThat(read(store, hash)).isEqualTo(mail("only queued"));
+
+        Path file = dir.resolve("slot/blobs").resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
+        byte[] good = Files.readAllBytes(file);
+        Files.delete(file);
+        assertThat(store.checkBodies().damaged()).containsExactly(
+                new DamagedBody(hash, good.length, DamagedBody.Kind.MISSING));
+        assertThat(store.verify().problems()).anyMatch(p -> p.contains("outbound queue entry " + id));
+        store.receiveBody(hash, new java.io.ByteArrayInputStream(good));
+        assertThat(store.checkBodies().damaged()).isEmpty();
+
+        store.claimOutbound(id, Instant.now(), Instant.now().plusSeconds(60));
+        store.recordOutboundAttempt(id, List.of(outcome("bob@example.org", OutboundRecipient.State.DELIVERED, null,
+                "250 ok")), null);
+        store.purgeExpunged(Instant.now());
+        assertThat(store.hasBody(hash)).isFalse();
+        assertThat(store.verify().problems()).isEmpty();
+    }
+
+    @Test
+    void theQueueSurvivesARestartAndGoesWithADeletedAccount() {
+        long id = submit("kept", true, "bob@example.org");
+        OutboundEntry e = store.outbound(id).orElseThrow();
+        reopen();
+        assertThat(store.outbound(id)).contains(e);
+        assertThat(submit("next", false, "bob@example.org")).isGreaterThan(id);
+        store.deleteAccount(ALICE);
+        assertThat(store.dueOutbound(Instant.now(), 10)).isEmpty();
+        assertThat(store.outbound(id)).isEmpty();
+        assertThat(store.verify().problems()).isEmpty();
     }
 
     static String sha256(byte[] bytes) throws Exception {

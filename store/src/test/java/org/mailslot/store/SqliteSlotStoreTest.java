@@ -139,6 +139,8 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             for (String col : List.of("messages", "unseen", "size", "purged_modseq")) {
                 st.execute("ALTER TABLE mailbox DROP COLUMN " + col);
             }
+            st.execute("DROP TABLE outbound_rcpt");
+            st.execute("DROP TABLE outbound");
             st.execute("UPDATE meta SET value = 1 WHERE key = 'schema_version'");
         }
         store = open(dir.resolve("slot"));
@@ -173,6 +175,8 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             st.execute("DROP TABLE thread_msgid");
             st.execute("ALTER TABLE message DROP COLUMN thread_id");
             st.execute("ALTER TABLE message DROP COLUMN header");
+            st.execute("DROP TABLE outbound_rcpt");
+            st.execute("DROP TABLE outbound");
             st.execute("UPDATE meta SET value = 4 WHERE key = 'schema_version'");
         }
         store = open(dir.resolve("slot"));
@@ -206,6 +210,8 @@ class SqliteSlotStoreTest extends SlotStoreContract {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
              java.sql.Statement st = c.createStatement()) {
             st.execute("ALTER TABLE message DROP COLUMN header");
+            st.execute("DROP TABLE outbound_rcpt");
+            st.execute("DROP TABLE outbound");
             st.execute("UPDATE meta SET value = 5 WHERE key = 'schema_version'");
         }
         store = open(dir.resolve("slot"));
@@ -224,6 +230,27 @@ class SqliteSlotStoreTest extends SlotStoreContract {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(Schema.VERSION);
         }
+    }
+
+    /** A slot of schema version 6 (before the outbound queue) gets an empty queue that takes submissions. */
+    @Test
+    void version6SlotGetsAnEmptyOutboundQueue() throws Exception {
+        store.createAccount(ALICE);
+        append(ALICE, "Sent", "old");
+        store.close();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("slot/slot.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TABLE outbound_rcpt");
+            st.execute("DROP TABLE outbound");
+            st.execute("UPDATE meta SET value = 6 WHERE key = 'schema_version'");
+        }
+        store = open(dir.resolve("slot"));
+        assertThat(store.dueOutbound(java.time.Instant.now(), 10)).isEmpty();
+        long id = store.submit(ALICE, "alice@example.com", List.of("bob@example.org"), MessageContent.of(mail("new")),
+                DATE, DATE.plusSeconds(3600), 0, true);
+        assertThat(store.outbound(id)).isPresent();
+        assertThat(store.messages(store.mailbox(ALICE, "Sent").orElseThrow().id())).hasSize(2);
+        assertThat(store.verify().problems()).isEmpty();
     }
 
     /** verify() checks that a cached header is exactly the blob's: readers trust it in place of the blob. */

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.mailslot.store.ChangeRecord;
 
 /**
- * The bodies a batch needs, with their sizes: the message rows the records write ({@link ChangeRecord#bodyHashes()}'s
+ * The bodies a batch needs, with their sizes: the message and outbound rows the records write ({@link ChangeRecord#bodyHashes()}'s
  * rule), each naming its body's hash and, in {@code size}, its length in bytes, which the BODY offer announces.
  */
 final class BodyRefs {
@@ -30,11 +30,12 @@ final class BodyRefs {
                 throw new IOException("change " + r.seq() + " of the master's log is not JSON", e);
             }
             for (JsonNode image : rows) {
-                if ("message".equals(image.path("t").asText()) && "u".equals(image.path("op").asText())) {
+                if (ChangeRecord.BODY_TABLES.contains(image.path("t").asText()) && "u".equals(image.path("op").asText())) {
                     JsonNode row = image.path("row");
                     long size = row.path("size").asLong(-1);
                     if (size < 0 || !row.path("size").isIntegralNumber()) {
-                        throw new IOException("change " + r.seq() + " writes a message row without a size");
+                        throw new IOException("change " + r.seq() + " writes a " + image.path("t").asText()
+                                + " row without a size");
                     }
                     out.putIfAbsent(row.path("blob_hash").asText(), size);
                 }

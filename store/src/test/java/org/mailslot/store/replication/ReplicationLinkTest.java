@@ -172,6 +172,18 @@ class ReplicationLinkTest {
     }
 
     @Test
+    void aQueuedMessageTravelsWithItsBodyAndIsVerifiedOnArrival() throws IOException {
+        long id = master.submit(ALICE, "alice@example.com", List.of("bob@example.org"), mail("out", "queued only"),
+                DATE, DATE.plus(Duration.ofDays(5)), 0, false);
+        String body = master.outbound(id).orElseThrow().blobHash();
+        shipAll(master, link());
+        assertThat(replica.hasBody(body)).isTrue();
+        assertThat(replica.outbound(id)).isEqualTo(master.outbound(id)).isPresent();
+        assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+        assertThat(replica.checkBodies().damaged()).isEmpty();
+    }
+
+    @Test
     void aNewLinkResumesFromTheReplicasSeqAndSendsNothingTwice() throws IOException {
         master.createAccount(ALICE);
         for (int i = 0; i < 3; i++) {
