@@ -330,6 +330,42 @@ class AdminCliTest {
     }
 
     @Test
+    void dkimKeysAreGeneratedShownAndImported() throws Exception {
+        assertThat(admin("domain", "add", "example.org")).isZero();
+        assertThat(admin("domain", "dkim", "show", "example.org")).isZero();
+        assertThat(out).contains("no DKIM key for example.org");
+        assertThat(admin("domain", "dkim", "generate", "example.org", "--selector", "s1", "--bits", "1024")).isZero();
+        assertThat(out).containsPattern("s1\\._domainkey\\.example\\.org\\. IN TXT \"v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]+\"");
+        assertThat(admin("domain", "dkim", "generate", "example.org", "--selector", "s1")).isEqualTo(ExitCode.EXISTS);
+        assertThat(admin("domain", "dkim", "generate", "unknown.org")).isEqualTo(ExitCode.NOT_FOUND);
+        assertThat(admin("domain", "dkim", "generate", "example.org", "--bits", "512")).isEqualTo(ExitCode.INVALID);
+        assertThat(admin("domain", "dkim", "generate", "example.org")).isZero(); // 2048 bits, dated selector
+        assertThat(out).containsPattern("s\\d{8}\\._domainkey\\.example\\.org\\. IN TXT \"[^\"]{255}\" \"[^\"]+\"");
+
+        assertThat(admin("domain", "dkim", "show", "example.org", "--json")).isZero();
+        assertThat(out).doesNotContain("PRIVATE");
+        JsonNode keys = new ObjectMapper().readTree(out);
+        assertThat(keys).hasSize(2);
+        assertThat(keys.get(0).path("active").asBoolean()).isTrue();
+        assertThat(keys.get(1).path("selector").asText()).isEqualTo("s1");
+        assertThat(keys.get(1).path("active").asBoolean()).isFalse();
+
+        String pem;
+        try (Directory d = Directory.open(NodeConfig.load(config).directory())) {
+            pem = d.findDkimKey("example.org").orElseThrow().privateKeyPem();
+        }
+        Path keyFile = dir.resolve("key.pem");
+        Files.writeString(keyFile, pem);
+        assertThat(admin("domain", "add", "other.org")).isZero();
+        assertThat(admin("domain", "dkim", "import", "other.org", "--selector", "mail", "--key-file", keyFile.toString())).isZero();
+        assertThat(out).contains("mail._domainkey.other.org. IN TXT");
+        assertThat(admin("domain", "dkim", "import", "other.org", "--selector", "x", "--key-file", dir.resolve("none").toString()))
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(admin("domain", "dkim", "generate", "--help")).isZero();
+        assertThat(out).contains("Usage:", "--selector", "--bits");
+    }
+
+    @Test
     void helpOnEveryLevel() {
         for (String[] args : List.of(new String[]{"--help"}, new String[]{"account", "--help"}, new String[]{"account", "add", "--help"},
                 new String[]{"slot", "verify", "--help"}, new String[]{"slot", "failover", "--help"},

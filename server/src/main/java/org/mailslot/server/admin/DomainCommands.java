@@ -10,7 +10,8 @@ import picocli.CommandLine.ParentCommand;
 import java.util.List;
 
 @Command(name = "domain", mixinStandardHelpOptions = true, description = "Adds, lists and removes hosted domains.",
-        subcommands = {DomainCommands.Add.class, DomainCommands.ListDomains.class, DomainCommands.Remove.class})
+        subcommands = {DomainCommands.Add.class, DomainCommands.ListDomains.class, DomainCommands.Remove.class,
+                DkimCommands.class})
 final class DomainCommands implements Runnable {
     @ParentCommand
     AdminCommand admin;
