@@ -12,17 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * VIPs on a real interface: {@code ip addr add VIP/32 dev IFACE} (IPv6: {@code /128 nodad}, usable at once), then
- * gratuitous ARP so that neighbours and the router send to this host at once instead of when their ARP entries expire
- * (keepalived does the same); {@code ip addr del} to let go. Needs root (CAP_NET_ADMIN) and iproute2; arping is
- * optional. Debian's {@code arping} package (Thomas Habets') and iputils' arping take different flags; both are
- * recognised. IPv6 gets no unsolicited neighbour advertisement from here (the kernel sends one when
+ * VIPs on a real interface: {@code ip addr add VIP/32 dev IFACE label IFACE:vip} (IPv6: {@code /128 nodad}, usable
+ * at once), then gratuitous ARP so that neighbours and the router send to this host at once instead of when their
+ * ARP entries expire (keepalived does the same); {@code ip addr del} to let go. Needs root (CAP_NET_ADMIN) and
+ * iproute2; arping is optional. Debian's {@code arping} package (Thomas Habets') and iputils' arping take different
+ * flags; both are recognised. IPv6 gets no unsolicited neighbour advertisement from here (the kernel sends one when
  * net.ipv6.conf.IFACE.ndisc_notify is 1).
  */
 public final class LinuxIpManager implements IpManager {
     private static final Logger log = LoggerFactory.getLogger(LinuxIpManager.class);
     private static final long COMMAND_TIMEOUT_SECONDS = 5;
-    /** Gratuitous ARPs per take-over, 100 ms apart, in case one is lost (keepalived sends 5 by default). */
+    /**
+     * Gratuitous ARPs per take-over, 0.6 s apart (iputils' arping: 1 s): Linux ignores a neighbour update that comes
+     * within locktime (1 s) of the entry's last change, so one of them must come later than that.
+     */
     static final int GRATUITOUS_ARPS = 3;
 
     private enum Arping { HABETS, IPUTILS, MISSING }
@@ -43,7 +46,8 @@ public final class LinuxIpManager implements IpManager {
     public void add(InetAddress vip, String interfaceName) throws IOException {
         requireInterface(vip, interfaceName);
         Result r = run(ipAddr("add", vip, interfaceName));
-        if (r.exit() != 0 && !r.stderr().contains("File exists")) {
+        // "File exists" (older iproute2) or "Address already assigned": it is there, which is what we want
+        if (r.exit() != 0 && !r.stderr().contains("File exists") && !r.stderr().contains("already assigned")) {
             throw failure("add", vip, interfaceName, r);
         }
         if (!(vip instanceof Inet6Address)) {
@@ -55,8 +59,9 @@ public final class LinuxIpManager implements IpManager {
     public void remove(InetAddress vip, String interfaceName) throws IOException {
         requireInterface(vip, interfaceName);
         Result r = run(ipAddr("del", vip, interfaceName));
-        // "Cannot assign requested address": it was not there, which is what we want
-        if (r.exit() != 0 && !r.stderr().contains("Cannot assign requested address")) {
+        // "Cannot assign requested address" (older iproute2) or "Address not found": it was not there, as we want
+        if (r.exit() != 0 && !r.stderr().contains("Cannot assign requested address")
+                && !r.stderr().contains("Address not found")) {
             throw failure("remove", vip, interfaceName, r);
         }
     }
@@ -75,7 +80,20 @@ public final class LinuxIpManager implements IpManager {
         if (v6 && verb.equals("add")) {
             cmd.add("nodad");
         }
+        String label = label(interfaceName);
+        if (!v6 && verb.equals("add") && label != null) {
+            cmd.addAll(List.of("label", label));
+        }
         return cmd;
+    }
+
+    /**
+     * IPv4 VIPs are labelled IFACE:vip (when that fits in 15 characters), so an operator or a systemd ExecStopPost can
+     * remove whatever a killed front left behind with {@code ip -4 addr flush dev IFACE label IFACE:vip}.
+     */
+    static String label(String interfaceName) {
+        String label = interfaceName + ":vip";
+        return label.length() <= 15 ? label : null;
     }
 
     private static IOException failure(String what, InetAddress vip, String interfaceName, Result r) {
@@ -94,7 +112,7 @@ public final class LinuxIpManager implements IpManager {
         }
         String ip = vip.getHostAddress();
         List<String> cmd = flavour == Arping.HABETS
-                ? List.of("arping", "-q", "-U", "-S", ip, "-c", String.valueOf(GRATUITOUS_ARPS), "-W", "0.1",
+                ? List.of("arping", "-q", "-U", "-S", ip, "-c", String.valueOf(GRATUITOUS_ARPS), "-W", "0.6",
                         "-i", interfaceName, ip)
                 : List.of("arping", "-q", "-U", "-c", String.valueOf(GRATUITOUS_ARPS), "-I", interfaceName, ip);
         Thread.ofVirtual().name("garp-" + ip).start(() -> {
@@ -137,7 +155,8 @@ public final class LinuxIpManager implements IpManager {
         cmd.addAll(args);
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder(cmd).start();
+            p.getOutputStream().close(); // nothing to read from us
         } catch (IOException e) {
             throw new IOException("cannot run " + cmd.getFirst() + " (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
         }
