@@ -13,6 +13,7 @@ import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.server.control.ControlServer;
 import org.mailslot.server.control.LocalSlotAdmin;
 import org.mailslot.protocols.auth.Authenticator;
+import org.mailslot.protocols.auth.ProxyToken;
 import org.mailslot.protocols.imap.ImapService;
 import org.mailslot.protocols.pop3.Pop3Service;
 import org.mailslot.protocols.smtp.SmtpMode;
@@ -50,13 +51,13 @@ import java.net.InetSocketAddress;
  * Started by {@link #start}, stopped by {@link #close} in the reverse order (listeners first, so no session
  * writes to a closed store).
  */
-public final class MailNode implements AutoCloseable {
+public final class MailNode implements RunningNode {
     private static final Logger log = LoggerFactory.getLogger(MailNode.class);
 
     private final NodeConfig config;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
-    private final List<LineServer> servers = new ArrayList<>();
+    private Listeners listeners;
     private Directory directory;
     private SlotStores stores;
     private SlotRoles roles;
@@ -94,11 +95,15 @@ public final class MailNode implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         startCluster(meters);
         owned.add(ControlServer.start(controlSocket(config), new LocalSlotAdmin(stores, false)));
-        tls = tlsContext();
+        tls = tlsContext(config);
+        listeners = new Listeners(tls, meters);
 
+        // fronts log in on their clients' behalf with tokens made from the cluster secret
+        ProxyToken proxyLogins = config.cluster().secret() == null ? null
+                : new ProxyToken(config.cluster().secret(), Clock.systemUTC());
         Authenticator authenticator = new Authenticator(directory,
                 new AuthThrottle(config.authFailureDelay(), config.authFailureDelayMax(), Clock.systemUTC()),
-                config.plaintextAuth());
+                config.plaintextAuth(), proxyLogins);
         ProtocolContext ctx = new ProtocolContext(config.hostname(), directory, new LocalSlotAccess(stores),
                 authenticator, Clock.systemUTC());
 
@@ -126,7 +131,7 @@ public final class MailNode implements AutoCloseable {
         owned.add(purger::shutdownNow);
         long every = config.purgeInterval().toMillis();
         purger.scheduleWithFixedDelay(this::purgeExpunged, every, every, TimeUnit.MILLISECONDS);
-        log.info("node {} ready: {}", config.nodeName(), endpoints);
+        log.info("node {} ready: {}", config.nodeName(), endpoints());
     }
 
     /**
@@ -142,7 +147,7 @@ public final class MailNode implements AutoCloseable {
         owned.add(roles);
         roles.refresh();
         if (cluster.secret() != null) {
-            TlsContext serverTls = cluster.replicationTls() ? tlsContext() : null;
+            TlsContext serverTls = cluster.replicationTls() ? tlsContext(config) : null;
             ReplicationServer server = new ReplicationServer(new InetSocketAddress(cluster.address(),
                     cluster.replicationPort()), secret(), serverTls, roles, replication).start();
             owned.add(server);
@@ -233,14 +238,7 @@ public final class MailNode implements AutoCloseable {
 
     private void listen(ServiceConfig service, org.mailslot.core.net.NetSettings net, SessionHandler handler,
                         PrometheusMeterRegistry meters) throws IOException {
-        if (service.endpoint().isEmpty()) {
-            return;
-        }
-        Endpoint endpoint = service.endpoint().get();
-        String name = service.name() + (endpoint.tls() == TlsMode.IMPLICIT ? "s" : "");
-        LineServer server = new LineServer(name, endpoint, net, tls, handler, meters).start();
-        servers.add(server);
-        endpoints.put(name, server.endpoint());
+        listeners.listen(service, net, handler);
     }
 
     /** Crash tests set MAILSLOT_TEST_CRASH_AT (after-blob-write, before-commit, after-commit) to halt mid-write. */
@@ -254,7 +252,8 @@ public final class MailNode implements AutoCloseable {
         return SlotStores.withCrashPoint(config.dataDir(), config.store(), point);
     }
 
-    private TlsContext tlsContext() {
+    /** The configured certificate, the self-signed one generated into the data directory, or null. */
+    static TlsContext tlsContext(NodeConfig config) {
         NodeConfig.Tls t = config.tls();
         if (t.selfSigned()) {
             return TlsContext.selfSigned(config.dataDir().resolve("tls"), config.hostname());
@@ -271,12 +270,15 @@ public final class MailNode implements AutoCloseable {
     }
 
     /** Every listening service by name (smtp, submission, submissions, lmtp, pop3, pop3s, imap, imaps, metrics). */
+    @Override
     public Map<String, Endpoint> endpoints() {
-        return Map.copyOf(endpoints);
+        Map<String, Endpoint> all = new LinkedHashMap<>(listeners == null ? Map.of() : listeners.endpoints());
+        all.putAll(endpoints);
+        return Map.copyOf(all);
     }
 
     public Endpoint endpoint(String service) {
-        return endpoints.get(service);
+        return endpoints().get(service);
     }
 
     public Directory directory() {
@@ -287,11 +289,12 @@ public final class MailNode implements AutoCloseable {
         return stores;
     }
 
+    @Override
     public TlsContext tls() {
         return tls;
     }
 
-    /** The PEM certificate clients may pin: the configured one, or the generated self-signed one. */
+    @Override
     public java.nio.file.Path certificateFile() {
         NodeConfig.Tls t = config.tls();
         return t.certificate() != null ? t.certificate() : config.dataDir().resolve("tls").resolve("cert.pem");
@@ -299,8 +302,8 @@ public final class MailNode implements AutoCloseable {
 
     @Override
     public void close() {
-        for (LineServer s : servers.reversed()) {
-            s.close();
+        if (listeners != null) {
+            listeners.close();
         }
         for (AutoCloseable c : owned.reversed()) {
             try {

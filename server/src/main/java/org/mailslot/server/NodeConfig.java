@@ -4,6 +4,8 @@ import org.mailslot.core.config.ConfigException;
 import org.mailslot.core.config.ConfigNode;
 import org.mailslot.core.net.TlsMode;
 import org.mailslot.directory.DirectorySettings;
+import org.mailslot.directory.NodeRole;
+import org.mailslot.front.FrontSettings;
 import org.mailslot.protocols.auth.PlaintextAuth;
 import org.mailslot.protocols.imap.ImapSettings;
 import org.mailslot.protocols.pop3.Pop3Settings;
@@ -37,7 +39,44 @@ public record NodeConfig(
         Pop3Settings pop3, ServiceConfig pop3Listen, ServiceConfig pop3TlsListen,
         ImapSettings imap, ServiceConfig imapListen, ServiceConfig imapTlsListen,
         ServiceConfig metricsListen,
-        Cluster cluster) {
+        Cluster cluster,
+        java.util.Set<NodeRole> roles,
+        FrontSettings front) {
+
+    /** Whether this process is a front (a stateless proxy and MX) rather than a store node. */
+    public boolean isFront() {
+        return roles.contains(NodeRole.FRONT);
+    }
+
+    private static java.util.Set<NodeRole> roles(ConfigNode node) {
+        java.util.Set<NodeRole> roles = java.util.EnumSet.noneOf(NodeRole.class);
+        for (String text : node.strings("roles", java.util.List.of("store"))) {
+            try {
+                roles.add(NodeRole.parse(text));
+            } catch (org.mailslot.directory.DirectoryException e) {
+                throw new ConfigException("node.roles", e.getMessage());
+            }
+        }
+        if (roles.contains(NodeRole.FRONT) && roles.contains(NodeRole.STORE)) {
+            throw new ConfigException("node.roles", "a process is a front or a store node, not both: they serve the same"
+                    + " ports; run two processes");
+        }
+        if (roles.isEmpty() || roles.equals(java.util.Set.of(NodeRole.MONITOR))) {
+            throw new ConfigException("node.roles", "must include store or front");
+        }
+        return roles;
+    }
+
+    /** The {@code front} section: how a front reaches the store nodes. */
+    private static FrontSettings front(ConfigNode f) {
+        FrontSettings d = FrontSettings.defaults();
+        ConfigNode ports = f.section("store-ports");
+        return new FrontSettings(ports.integer("imap", d.imapPort(), 1, 65535), ports.integer("pop3", d.pop3Port(), 1, 65535),
+                ports.integer("submission", d.submissionPort(), 1, 65535), ports.integer("lmtp", d.lmtpPort(), 1, 65535),
+                f.duration("connect-timeout", d.connectTimeout(), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                f.duration("master-wait", d.masterWait(), Duration.ZERO, Duration.ofMinutes(5)),
+                f.duration("refresh", d.refresh(), Duration.ofMillis(100), Duration.ofMinutes(1)));
+    }
 
     /**
      * Several store nodes: how peers reach this node ({@code address}, also its address in the directory), the
@@ -187,8 +226,12 @@ public record NodeConfig(
                 ImapSettings.from(imapNode), ServiceConfig.read(imapNode, "imap", "listen", "0.0.0.0:143", startTls),
                 ServiceConfig.read(imapNode, "imap", "listen-tls", tls.configured() ? "0.0.0.0:993" : "", TlsMode.IMPLICIT),
                 ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE),
-                cluster(root.section("cluster"), hostname, tls));
+                cluster(root.section("cluster"), hostname, tls),
+                roles(node), front(root.section("front")));
         config.requireTlsWhereNeeded();
+        if (config.isFront() && config.cluster().secret() == null) {
+            throw new ConfigException("cluster.secret", "a front logs in to the store nodes with it: set the same secret as theirs");
+        }
         return config;
     }
 

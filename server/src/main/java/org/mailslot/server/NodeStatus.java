@@ -21,7 +21,7 @@ final class NodeStatus {
     private NodeStatus() {
     }
 
-    static ObjectNode describe(String nodeName, Path config, Path dataDir, MailNode node) {
+    static ObjectNode describe(String nodeName, Path config, Path dataDir, RunningNode node) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", 1);
         root.put("config", config.toAbsolutePath().toString());
@@ -35,7 +35,7 @@ final class NodeStatus {
         return root;
     }
 
-    static ObjectNode services(MailNode node) {
+    static ObjectNode services(RunningNode node) {
         ObjectNode services = JSON.createObjectNode();
         node.endpoints().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> services.set(e.getKey(), endpoint(e.getValue())));

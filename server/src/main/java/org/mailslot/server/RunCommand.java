@@ -22,7 +22,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         if (statusFile != null) {
             java.nio.file.Files.deleteIfExists(statusFile);
         }
-        MailNode node = MailNode.start(nodeConfig);
+        RunningNode node = nodeConfig.isFront() ? FrontNode.start(nodeConfig) : MailNode.start(nodeConfig);
         if (statusFile != null) {
             try {
                 NodeStatus.write(statusFile, NodeStatus.describe(nodeConfig.nodeName(), config, nodeConfig.dataDir(), node));

@@ -41,13 +41,38 @@ final class NodeProcess implements AutoCloseable {
         return configure(dir, "node1", extraYaml);
     }
 
+    /** Every service on a free port of 127.0.0.1, with implicit-TLS listeners beside STARTTLS ones. */
+    static final String FREE_PORTS = """
+            smtp:
+              listen: 127.0.0.1:0
+            submission:
+              listen: 127.0.0.1:0
+              listen-tls: 127.0.0.1:0
+            lmtp:
+              listen: 127.0.0.1:0
+            pop3:
+              listen: 127.0.0.1:0
+              listen-tls: 127.0.0.1:0
+            imap:
+              listen: 127.0.0.1:0
+              listen-tls: 127.0.0.1:0
+            metrics:
+              listen: 127.0.0.1:0
+            """;
+
     /** Writes the test configuration of the node named {@code nodeName} without starting it. */
     static NodeProcess configure(Path dir, String nodeName, String extraYaml) throws Exception {
+        return configure(dir, nodeName, "store", FREE_PORTS, extraYaml);
+    }
+
+    /** A node of the given role ({@code store} or {@code front}) whose services listen as {@code listenYaml} says. */
+    static NodeProcess configure(Path dir, String nodeName, String role, String listenYaml, String extraYaml) throws Exception {
         Files.createDirectories(dir);
         NodeProcess node = new NodeProcess(dir);
         Files.writeString(node.config, """
                 node:
                   name: %s
+                  roles: [%s]
                   hostname: mail.test
                   data-dir: data
                   slots: 4
@@ -56,22 +81,7 @@ final class NodeProcess implements AutoCloseable {
                 auth:
                   plaintext: loopback
                   failure-delay: 100ms
-                smtp:
-                  listen: 127.0.0.1:0
-                submission:
-                  listen: 127.0.0.1:0
-                  listen-tls: 127.0.0.1:0
-                lmtp:
-                  listen: 127.0.0.1:0
-                pop3:
-                  listen: 127.0.0.1:0
-                  listen-tls: 127.0.0.1:0
-                imap:
-                  listen: 127.0.0.1:0
-                  listen-tls: 127.0.0.1:0
-                metrics:
-                  listen: 127.0.0.1:0
-                """.formatted(nodeName) + extraYaml);
+                """.formatted(nodeName, role) + listenYaml + extraYaml);
         return node;
     }
 

@@ -30,7 +30,7 @@ import java.util.function.IntFunction;
 final class StoreCluster implements AutoCloseable {
     static final String DOMAIN = "cluster.test";
     static final String PASSWORD = "cluster-test-password";
-    private static final String SECRET = "cluster-test-secret-0123456789";
+    static final String SECRET = "cluster-test-secret-0123456789";
 
     private final List<NodeProcess> nodes = new ArrayList<>();
     private final List<String> addresses = new ArrayList<>();
@@ -38,6 +38,8 @@ final class StoreCluster implements AutoCloseable {
     private String prefix;
     private int replicationPort;
     private IntFunction<String> clusterKeys;
+    /** 0: mail services on free ports of 127.0.0.1; else every node serves them on its own address at these ports. */
+    private int servicePort;
     private String out = "";
     private String err = "";
 
@@ -54,6 +56,15 @@ final class StoreCluster implements AutoCloseable {
 
     /** {@link #start(Path, int, int, String)} with keys for each node (1, 2, ...), which replace the defaults here. */
     static StoreCluster start(Path dir, int size, int slotsPerPair, IntFunction<String> clusterKeys) throws Exception {
+        return start(dir, size, slotsPerPair, clusterKeys, false);
+    }
+
+    /**
+     * {@code sharedPorts}: every node serves IMAP, POP3, submission and LMTP on its own address at the same ports
+     * ({@link #servicePorts()}), as in production, so that fronts can reach any master.
+     */
+    static StoreCluster start(Path dir, int size, int slotsPerPair, IntFunction<String> clusterKeys,
+                              boolean sharedPorts) throws Exception {
         if (size * (size - 1) * slotsPerPair < 4) {
             throw new IllegalArgumentException("NodeProcess gives node1 node.slots 4: make at least 4 slots");
         }
@@ -64,6 +75,7 @@ final class StoreCluster implements AutoCloseable {
             cluster.dir = dir;
             cluster.prefix = "127." + random.nextInt(32, 250) + "." + random.nextInt(256) + ".";
             cluster.replicationPort = random.nextInt(24_000, 25_000);
+            cluster.servicePort = sharedPorts ? random.nextInt(26_000, 30_000) : 0;
             cluster.clusterKeys = clusterKeys;
             for (int i = 1; i <= size; i++) {
                 cluster.configureNode(i);
@@ -102,7 +114,24 @@ final class StoreCluster implements AutoCloseable {
     private NodeProcess configureNode(int i) throws Exception {
         String address = prefix + i;
         addresses.add(address);
-        NodeProcess node = NodeProcess.configure(dir.resolve("node" + i), "node" + i, """
+        String listen = servicePort == 0 ? NodeProcess.FREE_PORTS : """
+                smtp:
+                  listen: 127.0.0.1:0
+                submission:
+                  listen: %1$s:%3$d
+                  listen-tls: 127.0.0.1:0
+                lmtp:
+                  listen: %1$s:%5$d
+                pop3:
+                  listen: %1$s:%4$d
+                  listen-tls: 127.0.0.1:0
+                imap:
+                  listen: %1$s:%2$d
+                  listen-tls: 127.0.0.1:0
+                metrics:
+                  listen: 127.0.0.1:0
+                """.formatted(address, servicePort, servicePort + 1, servicePort + 2, servicePort + 3);
+        NodeProcess node = NodeProcess.configure(dir.resolve("node" + i), "node" + i, "store", listen, """
                 directory:
                   url: jdbc:sqlite:%s
                 cluster:
@@ -137,6 +166,45 @@ final class StoreCluster implements AutoCloseable {
             keys += "  reconnect: 200ms\n";
         }
         return keys;
+    }
+
+    /** The {@code front.store-ports} section that reaches this cluster's shared service ports (see start). */
+    String servicePorts() {
+        return """
+                front:
+                  store-ports:
+                    imap: %d
+                    submission: %d
+                    pop3: %d
+                    lmtp: %d
+                """.formatted(servicePort, servicePort + 1, servicePort + 2, servicePort + 3);
+    }
+
+    /** The directory's JDBC URL and the cluster secret, as a front's configuration needs them. */
+    String frontKeys(String address) {
+        return """
+                directory:
+                  url: jdbc:sqlite:%s
+                cluster:
+                  address: %s
+                  secret: %s
+                  role-refresh: 200ms
+                """.formatted(dir.resolve("directory.db").toAbsolutePath(), address, SECRET) + servicePorts();
+    }
+
+    /** Node {@code i}'s own address. */
+    String nodeAddress(int i) {
+        return addresses.get(i - 1);
+    }
+
+    /** The IMAP port every node serves on its own address (shared-ports clusters); POP3, submission, LMTP follow. */
+    int servicePort() {
+        return servicePort;
+    }
+
+    /** A loopback address of this cluster's /24 that no store node uses: for fronts. */
+    String spareAddress(int n) {
+        return prefix + (100 + n);
     }
 
     /** Node {@code i}, counting from 1 like the names. */

@@ -1,0 +1,181 @@
+package org.mailslot.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailslot.protocols.auth.ProxyToken;
+import org.mailslot.protocols.auth.SaslPlain;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A front in front of three store nodes, driven by real clients: Python's imaplib suite, poplib and swaks through
+ * the front's proxy and MX; then a switchover and a failover under proxied sessions and MX load.
+ */
+class FrontProxyTest {
+    private static final Path IMAPLIB_SUITE = Path.of("../protocols/src/test/resources/org/mailslot/protocols/imap/imaplib_suite.py");
+
+    @TempDir
+    Path dir;
+
+    private static NodeProcess startFront(StoreCluster cluster, Path dir, String extra) throws Exception {
+        NodeProcess front = NodeProcess.configure(dir.resolve("front1"), "front1", "front", NodeProcess.FREE_PORTS,
+                cluster.frontKeys(cluster.spareAddress(1)) + extra);
+        front.launch(List.of());
+        return front;
+    }
+
+    @Test
+    void realClientsThroughTheFrontReachTheirSlotsMaster() throws Exception {
+        try (StoreCluster cluster = StoreCluster.start(dir, 3, 1, n -> "", true);
+             NodeProcess front = startFront(cluster, dir, "")) {
+            int slot = cluster.slotMasteredBy("node2");
+            String alice = cluster.addAccounts("alice", slot, 1).getFirst();
+            String bob = cluster.addAccounts("bob", cluster.slotMasteredBy("node3"), 1).getFirst();
+
+            // inbound mail through the front's MX lands in both masters' slots
+            String swaks = run("swaks", "--server", "127.0.0.1", "--port", String.valueOf(front.port("smtp")),
+                    "--from", "sender@elsewhere.test", "--to", alice + "," + bob, "--header", "Subject: via the front");
+            assertThat(swaks).contains("250 2.0.0 Ok: delivered");
+            try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
+                assertThat(imap.login(bob, StoreCluster.PASSWORD).ok()).isTrue();
+                imap.select("INBOX");
+                assertThat(imap.command("FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]").untagged().toString()).contains("via the front");
+            }
+            // open relay and unknown users are refused at the front
+            String relay = run("swaks", "--server", "127.0.0.1", "--port", String.valueOf(front.port("smtp")),
+                    "--from", "x@elsewhere.test", "--to", "victim@gmail.example", "--quit-after", "RCPT");
+            assertThat(relay).contains("554 5.7.1");
+
+            // the whole imaplib suite (literals, IDLE, COMPRESS=DEFLATE, ...) relayed byte for byte
+            String carol = cluster.addAccounts("carol", slot, 1).getFirst(); // the suite wants an empty INBOX
+            Process p = new ProcessBuilder("python3", IMAPLIB_SUITE.toString(), String.valueOf(front.port("imap")),
+                    carol, StoreCluster.PASSWORD).redirectErrorStream(true).start();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(out).as(out).contains("ALL OK");
+
+            // POP3 with poplib, and a wrong password refused by the front itself
+            String pop = python("""
+                    import poplib, sys
+                    p = poplib.POP3('127.0.0.1', %d)
+                    p.user('%s'); p.pass_('%s')
+                    count, size = p.stat()
+                    print('COUNT', count)
+                    print('TOP', b'via the front' in b'\\n'.join(p.top(1, 0)[1]))
+                    p.quit()
+                    q = poplib.POP3('127.0.0.1', %d)
+                    q.user('%s')
+                    try:
+                        q.pass_('wrong'); print('WRONG ACCEPTED')
+                    except poplib.error_proto as e:
+                        print('REFUSED', e)
+                    """.formatted(front.port("pop3"), bob, StoreCluster.PASSWORD, front.port("pop3"), bob));
+            assertThat(pop).contains("COUNT 1", "TOP True", "REFUSED b'-ERR [AUTH]");
+
+            // submission: AUTH after STARTTLS at the front; the store checks the sender and keeps a copy in Sent
+            String sub = run("swaks", "--server", "127.0.0.1", "--port", String.valueOf(front.port("submission")), "--tls",
+                    "--auth", "PLAIN", "--auth-user", alice, "--auth-password", StoreCluster.PASSWORD,
+                    "--from", alice, "--to", bob, "--header", "Subject: submitted via the front");
+            assertThat(sub).contains("235 2.7.0", "250 2.0.0");
+            String forged = run("swaks", "--server", "127.0.0.1", "--port", String.valueOf(front.port("submission")), "--tls",
+                    "--auth", "PLAIN", "--auth-user", alice, "--auth-password", StoreCluster.PASSWORD,
+                    "--from", bob, "--to", alice, "--quit-after", "MAIL");
+            assertThat(forged).contains("553 5.7.1");
+        }
+    }
+
+    @Test
+    void aProxyTokenIsTheOnlyWayToLogInAsSomeoneElse() throws Exception {
+        try (StoreCluster cluster = StoreCluster.start(dir, 2, 2, n -> "", true)) {
+            int slot = cluster.slotMasteredBy("node1");
+            String alice = cluster.addAccounts("alice", slot, 1).getFirst();
+            String mallory = cluster.addAccounts("mallory", slot, 1).getFirst();
+            String address = cluster.nodeAddress(1);
+            int port = cluster.servicePort();
+            try (MailClients.Imap imap = new MailClients.Imap(address, port)) {
+                // a user's own password does not buy another identity
+                assertThat(imap.command("AUTHENTICATE PLAIN " + SaslPlain.encode(alice, mallory, StoreCluster.PASSWORD)).tagged())
+                        .startsWith("NO");
+                // a token made with another secret is refused
+                String forged = new ProxyToken("not-the-cluster-secret-xx", Clock.systemUTC()).issue(alice);
+                assertThat(imap.command("AUTHENTICATE PLAIN " + SaslPlain.encode(alice, ProxyToken.PROXY_USER, forged)).tagged())
+                        .startsWith("NO");
+                String real = new ProxyToken(StoreCluster.SECRET, Clock.systemUTC()).issue(alice);
+                assertThat(imap.command("AUTHENTICATE PLAIN " + SaslPlain.encode(alice, ProxyToken.PROXY_USER, real)).tagged())
+                        .startsWith("OK");
+            }
+        }
+    }
+
+    @Test
+    void aSwitchoverEndsProxiedSessionsAndLosesNoInboundMail() throws Exception {
+        try (StoreCluster cluster = StoreCluster.start(dir, 3, 1, n -> "", true);
+             NodeProcess front = startFront(cluster, dir, "")) {
+            int slot = cluster.slotMasteredBy("node1");
+            String alice = cluster.addAccounts("alice", slot, 1).getFirst();
+
+            MailClients.Imap watcher = new MailClients.Imap("127.0.0.1", front.port("imap"));
+            assertThat(watcher.login(alice, StoreCluster.PASSWORD).ok()).isTrue();
+            watcher.select("INBOX");
+
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger accepted = new AtomicInteger();
+            List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread sender = Thread.ofVirtual().start(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    try (MailClients.Smtp smtp = new MailClients.Smtp(front.port("smtp"), false)) {
+                        List<Integer> codes = smtp.send("load@elsewhere.test", List.of(alice), StoreCluster.message("m" + i, 2000));
+                        if (codes.getFirst() == 250) {
+                            accepted.incrementAndGet();
+                        } else {
+                            refused.add("m" + i + ": " + codes);
+                        }
+                    } catch (Exception e) {
+                        refused.add("m" + i + ": " + e);
+                    }
+                }
+            });
+            StoreCluster.await(Duration.ofSeconds(30), () -> accepted.get() >= 20);
+            assertThat(cluster.admin("slot", "switchover", Integer.toString(slot))).as(cluster.err()).isZero();
+            int atSwitch = accepted.get();
+            StoreCluster.await(Duration.ofSeconds(30), () -> accepted.get() >= atSwitch + 20);
+            stop.set(true);
+            sender.join();
+
+            // the session relayed to the old master was ended with BYE [UNAVAILABLE]; a new login lands on the new one
+            assertThatThrownBy(() -> watcher.command("NOOP")).hasMessageContaining("* BYE [UNAVAILABLE]");
+            watcher.close();
+            assertThat(cluster.slot(slot).masterNode()).isNotEqualTo("node1");
+            assertThat(refused).as("no sender was refused across the switchover").isEmpty();
+            try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
+                assertThat(imap.login(alice, StoreCluster.PASSWORD).ok()).isTrue();
+                MailClients.Imap.Reply status = imap.command("STATUS INBOX (MESSAGES)");
+                assertThat(status.untagged().toString()).contains("MESSAGES " + accepted.get() + ")");
+            }
+        }
+    }
+
+    private String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private String python(String script) throws Exception {
+        Path file = dir.resolve("client-" + System.nanoTime() + ".py");
+        Files.writeString(file, script);
+        return run("python3", file.toString());
+    }
+}
