@@ -59,6 +59,12 @@ final class MailboxOps {
         return Sql.liveMailbox(tx.c(), accountId, MailboxNames.INBOX).orElseThrow();
     }
 
+    /** The account's live mailbox with special-use {@code use} (the oldest, should there be several). */
+    static Optional<Mailbox> withSpecialUse(Tx tx, long accountId, SpecialUse use) throws SQLException {
+        return Sql.mailboxes(tx.c(), "account_id = ? AND special_use = ? AND deleted_at IS NULL ORDER BY id",
+                accountId, use.name()).stream().findFirst();
+    }
+
     static Mailbox require(Tx tx, long accountId, String name) throws SQLException {
         String n = MailboxNames.normalize(name);
         return Sql.liveMailbox(tx.c(), accountId, n)

@@ -87,12 +87,14 @@ final class MessageOps {
                 continue; // one copy per account, however often it is named
             }
             Mailbox inbox = MailboxOps.inbox(tx, t.accountId());
+            Mailbox into = t.mailbox() == SpecialUse.INBOX ? inbox
+                    : MailboxOps.withSpecialUse(tx, t.accountId(), t.mailbox()).orElse(inbox);
             long used = usedBytes(tx, t.accountId());
             if (t.quotaBytes() > 0 && used + m.size() > t.quotaBytes()) {
                 out.add(new DeliveryOutcome.OverQuota(t.accountId(), used, t.quotaBytes()));
                 continue;
             }
-            AppendResult r = insert(tx, inbox.id(), m, Map.of());
+            AppendResult r = insert(tx, into.id(), m, Map.of());
             out.add(new DeliveryOutcome.Delivered(t.accountId(), r.mailboxId(), r.uidValidity(), r.uid()));
         }
         return out;

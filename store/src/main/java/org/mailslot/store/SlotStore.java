@@ -60,7 +60,10 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
 
     // writes
 
-    /** Into the INBOX of each target (accounts created when missing): one blob, one transaction. */
+    /**
+     * Into the INBOX (or the special-use mailbox named, such as Junk) of each target, accounts created when missing:
+     * one blob, one transaction.
+     */
     List<DeliveryOutcome> deliver(MessageContent body, Instant internalDate, List<DeliveryTarget> targets);
 
     AppendResult append(long accountId, String mailbox, MessageContent body, Set<String> flags,

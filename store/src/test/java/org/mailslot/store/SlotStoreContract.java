@@ -155,6 +155,23 @@ abstract class SlotStoreContract {
     }
 
     @Test
+    void deliverFilesIntoTheSpecialUseMailboxAsked() {
+        store.createAccount(ALICE);
+        store.renameMailbox(ALICE, "Junk", "Spam");
+        List<DeliveryOutcome> out = store.deliver(MessageContent.of(mail("buy now")), DATE,
+                List.of(new DeliveryTarget(ALICE, 0, SpecialUse.JUNK), new DeliveryTarget(BOB, 0, SpecialUse.JUNK)));
+        Mailbox aliceJunk = store.mailbox(ALICE, "Spam").orElseThrow();
+        Mailbox bobJunk = store.mailbox(BOB, "Junk").orElseThrow(); // BOB's account was created on delivery
+        assertThat(out).containsExactly(new DeliveryOutcome.Delivered(ALICE, aliceJunk.id(), aliceJunk.uidValidity(), 1),
+                new DeliveryOutcome.Delivered(BOB, bobJunk.id(), bobJunk.uidValidity(), 1));
+        assertThat(store.messages(aliceJunk.id())).hasSize(1);
+        assertThat(store.messages(inbox(ALICE).id())).isEmpty();
+        assertThat(store.messages(inbox(BOB).id())).isEmpty();
+        assertThat(store.status(bobJunk.id()).messages()).isEqualTo(1);
+        assertThatThrownBy(() -> new DeliveryTarget(ALICE, 0, SpecialUse.NONE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void summariesAreMessagesWithoutTheirImapStrings() {
         store.createAccount(ALICE);
         AppendResult r1 = append(ALICE, "INBOX", "one", "\\Seen");
