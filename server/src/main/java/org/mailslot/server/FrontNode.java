@@ -6,6 +6,11 @@ import org.mailslot.core.net.AuthThrottle;
 import org.mailslot.core.net.Endpoint;
 import org.mailslot.core.net.TlsContext;
 import org.mailslot.core.net.TlsMode;
+import org.mailslot.cluster.vip.IpManager;
+import org.mailslot.cluster.vip.LinuxIpManager;
+import org.mailslot.cluster.vip.LoopbackIpManager;
+import org.mailslot.cluster.vip.VipAgent;
+import org.mailslot.cluster.vip.VipSettings;
 import org.mailslot.directory.Directory;
 import org.mailslot.directory.DirectoryException;
 import org.mailslot.directory.NodeRole;
@@ -24,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +55,7 @@ public final class FrontNode implements RunningNode {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private Listeners listeners;
     private TlsContext tls;
+    private VipAgent vips;
 
     private FrontNode(NodeConfig config) {
         this.config = config;
@@ -103,7 +110,32 @@ public final class FrontNode implements RunningNode {
             listeners.record("metrics", new Endpoint(metrics.get().host(), endpoint.port(), TlsMode.NONE));
         }
         heartbeat(directory);
+        startVips(directory, clock);
         log.info("front {} ready: {}", config.nodeName(), listeners.endpoints());
+    }
+
+    /** Holds its share of the VIPs ({@code admin vip add}); every service listens on each VIP it holds. */
+    private void startVips(Directory directory, Clock clock) {
+        VipSettings vip = config.vip();
+        IpManager ip = vip.ipManager().equals(VipSettings.LINUX) ? new LinuxIpManager() : new LoopbackIpManager();
+        VipAgent agent = new VipAgent(directory, config.nodeName(), ip, vip, new VipAgent.Listener() {
+            @Override
+            public void acquired(InetAddress address) {
+                listeners.openOn(address);
+            }
+
+            @Override
+            public void released(InetAddress address) {
+                listeners.closeOn(address);
+            }
+        }, clock).start();
+        vips = agent;
+        owned.add(agent);
+    }
+
+    /** The VIPs this front holds now. */
+    public java.util.Set<InetAddress> vips() {
+        return vips == null ? java.util.Set.of() : vips.held();
     }
 
     /** The front appears in the directory (admin node list, VIP ownership) with the front role. */

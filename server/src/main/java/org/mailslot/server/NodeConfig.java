@@ -6,6 +6,7 @@ import org.mailslot.core.net.TlsMode;
 import org.mailslot.directory.DirectorySettings;
 import org.mailslot.directory.NodeRole;
 import org.mailslot.front.FrontSettings;
+import org.mailslot.cluster.vip.VipSettings;
 import org.mailslot.protocols.auth.PlaintextAuth;
 import org.mailslot.protocols.imap.ImapSettings;
 import org.mailslot.protocols.pop3.Pop3Settings;
@@ -41,7 +42,8 @@ public record NodeConfig(
         ServiceConfig metricsListen,
         Cluster cluster,
         java.util.Set<NodeRole> roles,
-        FrontSettings front) {
+        FrontSettings front,
+        VipSettings vip) {
 
     /** Whether this process is a front (a stateless proxy and MX) rather than a store node. */
     public boolean isFront() {
@@ -227,7 +229,7 @@ public record NodeConfig(
                 ServiceConfig.read(imapNode, "imap", "listen-tls", tls.configured() ? "0.0.0.0:993" : "", TlsMode.IMPLICIT),
                 ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE),
                 cluster(root.section("cluster"), hostname, tls),
-                roles(node), front(root.section("front")));
+                roles(node), front(root.section("front")), VipSettings.from(root.section("vip")));
         config.requireTlsWhereNeeded();
         if (config.isFront() && config.cluster().secret() == null) {
             throw new ConfigException("cluster.secret", "a front logs in to the store nodes with it: set the same secret as theirs");
