@@ -14,4 +14,12 @@ import java.time.Instant;
  */
 public record Vip(String address, String interfaceName, String owner, Instant ownerSince, String movingTo,
                   Instant created) {
+
+    /**
+     * The canonical text of an IP address as VIPs are stored: dotted IPv4, IPv6 compressed as RFC 5952 says; INVALID
+     * for anything but an address a front can serve on.
+     */
+    public static String canonical(String address) {
+        return Vips.canonical(address);
+    }
 }
