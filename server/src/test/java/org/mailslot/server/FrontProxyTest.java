@@ -167,6 +167,67 @@ class FrontProxyTest {
         }
     }
 
+    @Test
+    void aMasterKilledUnderMxLoadLosesNoAcknowledgedMailAndClientsReconnect() throws Exception {
+        String automatic = "  failover: automatic\n  failover-after: 2s\n";
+        try (StoreCluster cluster = StoreCluster.start(dir, 3, 1, n -> automatic, true);
+             NodeProcess front = startFront(cluster, dir, "")) {
+            int slot = cluster.slotMasteredBy("node1");
+            String alice = cluster.addAccounts("alice", slot, 1).getFirst();
+
+            AtomicBoolean stop = new AtomicBoolean();
+            java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int sender = t;
+                senders.add(Thread.ofVirtual().start(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        String id = "s" + sender + "m" + i;
+                        try (MailClients.Smtp smtp = new MailClients.Smtp(front.port("smtp"), false)) {
+                            List<Integer> codes = smtp.send("load@elsewhere.test", List.of(alice), StoreCluster.message(id, 3000));
+                            if (codes.getFirst() == 250) {
+                                acknowledged.add(id);
+                            } else {
+                                refused.add(id + ": " + codes);
+                            }
+                        } catch (Exception e) {
+                            refused.add(id + ": " + e);
+                        }
+                    }
+                }));
+            }
+            StoreCluster.await(Duration.ofSeconds(30), () -> acknowledged.size() >= 30);
+            MailClients.Imap reader = new MailClients.Imap("127.0.0.1", front.port("imap"));
+            assertThat(reader.login(alice, StoreCluster.PASSWORD).ok()).isTrue();
+            reader.select("INBOX");
+            cluster.node(1).kill9();
+            int atKill = acknowledged.size();
+            assertThat(StoreCluster.await(Duration.ofSeconds(60), () -> acknowledged.size() >= atKill + 30))
+                    .as("deliveries go on at the promoted replica").isTrue();
+            stop.set(true);
+            for (Thread t : senders) {
+                t.join();
+            }
+            assertThatThrownBy(() -> reader.command("NOOP")).hasMessageContaining("BYE");
+            reader.close();
+
+            assertThat(cluster.slot(slot).masterNode()).isNotEqualTo("node1");
+            assertThat(refused).as("the front held every sender until the new master took the message "
+                    + "(a temporary 451 would be allowed by SMTP, a 5xx never)").allMatch(r -> !r.contains("[5"));
+            try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
+                assertThat(imap.login(alice, StoreCluster.PASSWORD).ok()).isTrue();
+                imap.select("INBOX");
+                java.util.Collection<String> ids = imap.messageIds().values();
+                java.util.Set<String> present = ids.stream().map(StoreCluster::idOf).collect(java.util.stream.Collectors.toSet());
+                System.out.printf("failover under MX load through a front: %d acknowledged, %d refused (temporary), %d stored"
+                        + " (%d duplicates from retried transactions)%n", acknowledged.size(), refused.size(), ids.size(),
+                        ids.size() - present.size());
+                assertThat(present).as("every acknowledged message is in the mailbox").containsAll(acknowledged);
+            }
+        }
+    }
+
     private String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
