@@ -188,8 +188,10 @@ public final class Ingest implements MailDrop {
         int slot = accounts.getFirst().slotId();
         try {
             SlotStore store = ctx.slots().storeFor(accounts.getFirst());
+            org.mailslot.store.SpecialUse into = JunkMark.present(content)
+                    ? org.mailslot.store.SpecialUse.JUNK : org.mailslot.store.SpecialUse.INBOX;
             List<DeliveryTarget> targets = accounts.stream()
-                    .map(a -> new DeliveryTarget(a.id(), enforceQuota ? a.quotaBytes() : 0)).toList();
+                    .map(a -> new DeliveryTarget(a.id(), enforceQuota ? a.quotaBytes() : 0, into)).toList();
             for (DeliveryOutcome o : store.deliver(content, date, targets)) {
                 switch (o) {
                     case DeliveryOutcome.Delivered d -> results.put(d.accountId(), new AccountResult.Ok());

@@ -100,4 +100,21 @@ class IngestTest {
         List<Outcome> alone = ingest.deliver("sender@example.net", List.of(both.get(1)), message(10), Instant.now(), ReplyScope.PER_MESSAGE);
         assertThat(alone.getFirst()).isInstanceOf(Outcome.OverQuota.class);
     }
+
+    @Test
+    void theMxsSpamMarkFilesIntoJunkInEverySlot() {
+        assertThat(a.slotId()).isNotEqualTo(b.slotId());
+        List<Recipient> both = List.of(new Recipient("a@example.com", List.of(a)), new Recipient("b@example.com", List.of(b)));
+        MessageContent spam = MessageContent.of(("Received: from lmtp\r\nX-Spam-Flag: YES\r\nX-Spam-Status: Yes, tests=GTUBE\r\n"
+                + "Received: from mx\r\nSubject: buy\r\n\r\nnow\r\n").getBytes());
+        assertThat(ingest.deliver("s@example.net", both, spam, Instant.now(), ReplyScope.PER_MESSAGE)).allMatch(o -> o instanceof Outcome.Delivered);
+        for (Account acc : List.of(a, b)) {
+            var store = stores.slot(acc.slotId());
+            assertThat(store.messages(store.mailbox(acc.id(), "Junk").orElseThrow().id())).hasSize(1);
+            assertThat(count(acc)).isZero();
+        }
+        MessageContent forged = MessageContent.of("Received: from mx\r\nSubject: hi\r\nX-Spam-Flag: YES\r\n\r\nx\r\n".getBytes());
+        ingest.deliver("s@example.net", both, forged, Instant.now(), ReplyScope.PER_MESSAGE);
+        assertThat(count(a)).isEqualTo(1);
+    }
 }
