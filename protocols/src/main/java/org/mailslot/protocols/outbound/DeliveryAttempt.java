@@ -58,8 +58,8 @@ final class DeliveryAttempt {
         try {
             attempt(store, due, queueId);
         } catch (StoreException e) {
-            // claim or record refused (no longer master, slot closing, I/O): the claim, if it committed, defers it
-            deliveryLog.problem(queueId, "attempt not completed: " + e.getMessage());
+            // the claim refused (no longer master, slot closing, I/O): nothing was tried
+            deliveryLog.problem(queueId, "not tried: " + e.getMessage());
         } catch (RuntimeException e) {
             log.error("{}: attempt failed unexpectedly; the entry is retried after its backoff", queueId, e);
         }
@@ -82,7 +82,15 @@ final class DeliveryAttempt {
             outcomes.add(outcome(queueId, entry, r, results.get(r.address()), end));
         }
         OutboundNotice notice = notice(store, queueId, entry, outcomes, end);
-        store.recordOutboundAttempt(entry.id(), outcomes, notice);
+        try {
+            store.recordOutboundAttempt(entry.id(), outcomes, notice);
+        } catch (StoreException e) {
+            // the at-least-once window (docs/architecture.md, "Outbound queue"): the claim stands, so the entry is
+            // tried again after its backoff, here or on the slot's next master
+            deliveryLog.problem(queueId, "result of the attempt not recorded (" + e.getMessage() + "): retried from "
+                    + entry.pending().getFirst().nextAttemptAt() + "; recipients delivered now may get it twice");
+            return;
+        }
         if (notice != null) {
             deliveryLog.notice(queueId, notice.kind() == OutboundNotice.Kind.DELAY ? "delay" : "non-delivery",
                     entry.accountId());
