@@ -6,9 +6,11 @@ import org.mailslot.core.net.TlsMode;
 import org.mailslot.directory.DirectorySettings;
 import org.mailslot.directory.NodeRole;
 import org.mailslot.front.FrontSettings;
+import org.mailslot.cluster.dns.DnsSettings;
 import org.mailslot.cluster.vip.VipSettings;
 import org.mailslot.protocols.auth.PlaintextAuth;
 import org.mailslot.protocols.imap.ImapSettings;
+import org.mailslot.protocols.outbound.QueueSettings;
 import org.mailslot.protocols.pop3.Pop3Settings;
 import org.mailslot.protocols.smtp.SmtpMode;
 import org.mailslot.protocols.smtp.SmtpSettings;
@@ -39,11 +41,13 @@ public record NodeConfig(
         SmtpSettings lmtp, ServiceConfig lmtpListen,
         Pop3Settings pop3, ServiceConfig pop3Listen, ServiceConfig pop3TlsListen,
         ImapSettings imap, ServiceConfig imapListen, ServiceConfig imapTlsListen,
+        QueueSettings queue,
         ServiceConfig metricsListen,
         Cluster cluster,
         java.util.Set<NodeRole> roles,
         FrontSettings front,
-        VipSettings vip) {
+        VipSettings vip,
+        DnsSettings dns) {
 
     /** Whether this process is a front (a stateless proxy and MX) rather than a store node. */
     public boolean isFront() {
@@ -227,9 +231,11 @@ public record NodeConfig(
                 ServiceConfig.read(popNode, "pop3", "listen-tls", tls.configured() ? "0.0.0.0:995" : "", TlsMode.IMPLICIT),
                 ImapSettings.from(imapNode), ServiceConfig.read(imapNode, "imap", "listen", "0.0.0.0:143", startTls),
                 ServiceConfig.read(imapNode, "imap", "listen-tls", tls.configured() ? "0.0.0.0:993" : "", TlsMode.IMPLICIT),
+                QueueSettings.from(root.section("queue")),
                 ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE),
                 cluster(root.section("cluster"), hostname, tls),
-                roles(node), front(root.section("front")), VipSettings.from(root.section("vip")));
+                roles(node), front(root.section("front")), VipSettings.from(root.section("vip")),
+                DnsSettings.from(root.section("dns")));
         config.requireTlsWhereNeeded();
         if (config.isFront() && config.cluster().secret() == null) {
             throw new ConfigException("cluster.secret", "a front logs in to the store nodes with it: set the same secret as theirs");

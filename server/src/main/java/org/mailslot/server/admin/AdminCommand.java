@@ -15,9 +15,9 @@ import java.util.Optional;
 
 /** {@code mailslot admin}: changes the directory and inspects slots, directly, with the node's own configuration. */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Manages domains, accounts, aliases, slots, nodes and the cluster.",
+        description = "Manages domains, accounts, aliases, slots, nodes, the cluster and VIPs.",
         subcommands = {DomainCommands.class, AccountCommands.class, AliasCommands.class, SlotCommands.class,
-                NodeCommands.class, ClusterCommands.class})
+                NodeCommands.class, ClusterCommands.class, VipCommands.class})
 public final class AdminCommand implements Runnable {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "the node's mailslot.yaml (the demo prints its path)")
