@@ -16,13 +16,19 @@ import org.mailslot.directory.VipFront;
 
 /**
  * The responder's data from the directory: VIPs and whether their holders are alive (a VIP heartbeat within
- * {@code vip.takeover-after}), hosted domains, and DKIM keys from {@link DkimRecords}.
+ * {@code vip.takeover-after}), hosted domains, and the DKIM keys of the directory (or another {@link DkimRecords}).
  */
 public final class DirectoryZoneSource implements ZoneSource {
     private final Directory directory;
     private final Duration takeoverAfter;
     private final Clock clock;
     private final DkimRecords dkim;
+
+    /** With the DKIM keys of the directory: every key of every hosted domain, active or kept for mail in flight. */
+    public DirectoryZoneSource(Directory directory, Duration takeoverAfter, Clock clock) {
+        this(directory, takeoverAfter, clock, () -> directory.listDkimKeys(null).stream()
+                .map(k -> new DkimRecord(k.domain(), k.selector(), k.recordText())).toList());
+    }
 
     public DirectoryZoneSource(Directory directory, Duration takeoverAfter, Clock clock, DkimRecords dkim) {
         this.directory = directory;

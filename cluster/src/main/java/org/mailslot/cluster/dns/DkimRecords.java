@@ -3,8 +3,8 @@ package org.mailslot.cluster.dns;
 import java.util.List;
 
 /**
- * Where the DKIM keys of the hosted domains come from. The directory's DKIM key table (and the signer that uses the
- * private halves) is another part's; until it exists the responder publishes none ({@link #NONE}).
+ * Where the DKIM public keys to publish come from: the directory's keys ({@code admin domain dkim generate}) in
+ * {@link DirectoryZoneSource}, or another source; {@link #NONE} publishes none.
  */
 @FunctionalInterface
 public interface DkimRecords {

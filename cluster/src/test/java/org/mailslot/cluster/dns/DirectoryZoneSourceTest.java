@@ -43,6 +43,14 @@ class DirectoryZoneSourceTest {
 
             clock.now = clock.now.plusSeconds(10); // every holder dead: hand out all rather than nothing
             assertThat(source.load().answerVips()).hasSize(3);
+
+            // the directory's own DKIM keys: old ones stay published while mail signed with them may be in flight
+            var old = d.generateDkimKey("example.com", "s2025", 1024);
+            var current = d.generateDkimKey("example.com", "s2026", 1024);
+            List<DkimRecord> published = new DirectoryZoneSource(d, Duration.ofMillis(2500), clock).load().dkim();
+            assertThat(published).containsExactlyInAnyOrder(
+                    new DkimRecord("example.com", "s2025", old.recordText()),
+                    new DkimRecord("example.com", "s2026", current.recordText()));
         }
     }
 }
