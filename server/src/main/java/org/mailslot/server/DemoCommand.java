@@ -53,6 +53,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
      * init only gives them replicas and adds the other nodes' slots (it never moves a copy).
      */
     static final int FIRST_NODE_SLOTS = (NODES.size() - 1) * SLOTS_PER_PAIR;
+    /** The demo's fronts, on their own addresses 127.0.0.31 and .32, sharing the VIPs. */
+    static final List<String> FRONTS = List.of("front1", "front2");
+    /** The service addresses clients use; each is held by one live front and moves when it dies. */
+    static final List<String> VIPS = List.of("127.0.0.21", "127.0.0.22");
+    /** The services a front offers on its VIPs; the store nodes' LMTP, metrics and replication stay internal. */
+    static final Set<String> FRONT_SERVICES = Set.of("smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -65,6 +71,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     /** node1 is 127.0.0.11, node2 127.0.0.12, ... */
     static String address(int index) {
         return "127.0.0." + (11 + index);
+    }
+
+    /** front1 is 127.0.0.31, front2 127.0.0.32. */
+    static String frontAddress(int index) {
+        return "127.0.0." + (31 + index);
     }
 
     @Override
@@ -89,6 +100,19 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             NodeConfig.load(config); // a hand-edited mistake stops the demo here, with the key named
             configs.add(config);
         }
+        // one certificate for both fronts: a client that follows a VIP to the other front sees the same one
+        Path frontTls = dir.resolve("front-tls");
+        org.mailslot.core.net.TlsContext.selfSigned(frontTls, "mail." + DOMAIN);
+        List<Path> frontConfigs = new ArrayList<>();
+        for (int i = 0; i < FRONTS.size(); i++) {
+            Path config = dir.resolve(FRONTS.get(i)).resolve("mailslot.yaml");
+            if (!Files.exists(config)) {
+                Files.createDirectories(config.getParent());
+                writePrivate(config, frontConfig(i, dir.resolve("directory.db"), secret, frontTls));
+            }
+            NodeConfig.load(config);
+            frontConfigs.add(config);
+        }
 
         List<ChildNode> running = new ArrayList<>();
         try {
@@ -112,7 +136,17 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 if (homeAccountsOnFirstNode(directory)) {
                     outOfSync = awaitInSync(directory);
                 }
-                demo = describe(dir, running, statuses, directory, passwords);
+                ensureVips(directory);
+                List<ChildNode> fronts = new ArrayList<>();
+                for (int i = 0; i < FRONTS.size(); i++) {
+                    fronts.add(start(FRONTS.get(i), frontConfigs.get(i), running));
+                }
+                List<JsonNode> frontStatuses = new ArrayList<>();
+                for (ChildNode front : fronts) {
+                    frontStatuses.add(front.awaitReady(START_TIMEOUT));
+                }
+                awaitVips(directory);
+                demo = describe(dir, running, statuses, frontStatuses, directory, passwords);
                 NodeStatus.write(demoJson, demo);
                 new DemoWelcome(dir, demo, directory).print(outOfSync);
             }
@@ -203,6 +237,90 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 .replace("{ip}", address(index))
                 // the path last, as it may hold anything; in YAML's single quotes only ' needs escaping, as ''
                 .replace("{secret}", secret).replace("{directory}", directoryDb.toString().replace("'", "''"));
+    }
+
+    /**
+     * The configuration of the demo's front {@code index}: the user-facing services on its own address and, once it
+     * holds them, on the VIPs, at the same ports as the store nodes use; the store nodes' ports; the shared directory,
+     * cluster secret and front certificate.
+     */
+    static String frontConfig(int index, Path directoryDb, String secret, Path tlsDir) {
+        return """
+                # Written by `mailslot demo`: {name}, one of the demo's two fronts. They keep no mail: they check logins
+                # and hand each session to the store node that masters the account's slot, and hand inbound mail to
+                # it over LMTP. Every key is explained in docs/configuration.md. It holds the cluster secret.
+                node:
+                  name: {name}
+                  roles: [front]
+                  hostname: mail.example.test
+                  data-dir: data
+                directory:
+                  url: 'jdbc:sqlite:{directory}'
+                cluster:
+                  address: {ip}
+                  secret: {secret}   # proxy logins to the store nodes are signed with it
+                front:
+                  store-ports: { imap: 2143, pop3: 2110, submission: 2587, lmtp: 2424 }
+                vip:
+                  ip-manager: loopback   # 127.0.0.0/8 needs no address added; production uses linux
+                tls:
+                  certificate: '{cert}'
+                  private-key: '{key}'
+                auth:
+                  plaintext: loopback
+                  failure-delay: 1s
+                smtp:
+                  listen: {ip}:2525
+                submission:
+                  listen: {ip}:2587
+                  listen-tls: {ip}:2465
+                lmtp:
+                  listen: ''
+                pop3:
+                  listen: {ip}:2110
+                  listen-tls: {ip}:2995
+                imap:
+                  listen: {ip}:2143
+                  listen-tls: {ip}:2993
+                metrics:
+                  listen: {ip}:2932
+                """.replace("{name}", FRONTS.get(index)).replace("{ip}", frontAddress(index))
+                .replace("{secret}", secret)
+                .replace("{cert}", tlsDir.resolve("cert.pem").toString().replace("'", "''"))
+                .replace("{key}", tlsDir.resolve("key.pem").toString().replace("'", "''"))
+                .replace("{directory}", directoryDb.toString().replace("'", "''"));
+    }
+
+    /** The VIPs exist in the directory (the fronts divide them between themselves). */
+    private static void ensureVips(Directory directory) {
+        Set<String> known = directory.listVips().stream().map(org.mailslot.directory.Vip::address).collect(Collectors.toSet());
+        for (String vip : VIPS) {
+            if (!known.contains(vip)) {
+                directory.addVip(vip, null);
+            }
+        }
+    }
+
+    /** Waits until every VIP has a front and answers IMAP there. */
+    private static void awaitVips(Directory directory) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean held = directory.listVips().stream().filter(v -> VIPS.contains(v.address())).allMatch(v -> v.owner() != null);
+            if (held && VIPS.stream().allMatch(DemoCommand::answers)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        System.out.println("mailslot demo: the VIPs " + VIPS + " are not all served yet; see the fronts' logs");
+    }
+
+    private static boolean answers(String vip) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(vip, 2143), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The demo's cluster secret, made on first run and kept (mode 0600) so that reruns and every node share it. */
@@ -326,8 +444,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
      * demo.json: node1's configuration, pid, services and certificate at the top (what the one-node demo wrote, so
      * tools written for it keep working), the accounts, and every node under {@code nodes}.
      */
-    private static ObjectNode describe(Path dir, List<ChildNode> running, List<JsonNode> statuses, Directory directory,
-                                       Map<String, String> passwords) {
+    private static ObjectNode describe(Path dir, List<ChildNode> running, List<JsonNode> statuses,
+                                       List<JsonNode> frontStatuses, Directory directory, Map<String, String> passwords) {
         ObjectNode root = JSON.createObjectNode();
         JsonNode first = statuses.getFirst();
         root.put("version", 1);
@@ -335,7 +453,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         root.put("data", dir.toString());
         root.put("pid", running.getFirst().pid());
         root.put("domain", DOMAIN);
-        root.set("services", first.path("services"));
+        root.set("services", userServices(first.path("services"), frontStatuses.getFirst().path("services")));
         ArrayNode accounts = root.putArray("accounts");
         passwords.forEach((address, password) -> {
             ObjectNode a = accounts.addObject().put("address", address).put("password", password);
@@ -348,7 +466,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Map<String, Node> nodes = directory.listNodes().stream().collect(Collectors.toMap(Node::name, n -> n));
         List<Slot> slots = directory.listSlots();
         ArrayNode list = root.putArray("nodes");
-        for (int i = 0; i < running.size(); i++) {
+        for (int i = 0; i < NODES.size(); i++) {
             ChildNode child = running.get(i);
             Node node = nodes.get(child.name());
             ObjectNode n = list.addObject();
@@ -363,6 +481,38 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             slots.stream().filter(s -> s.masterNode().equals(child.name())).forEach(s -> masters.add(s.id()));
             n.set("services", statuses.get(i).path("services"));
         }
+        for (int i = 0; i < FRONTS.size(); i++) {
+            ChildNode child = running.get(NODES.size() + i);
+            ObjectNode n = list.addObject();
+            n.put("name", child.name());
+            n.put("roles", "front");
+            n.put("pid", child.pid());
+            n.put("address", frontAddress(i));
+            n.put("config", child.config().toString());
+            n.put("log", child.log().toString());
+            n.putArray("masters");
+            n.set("services", frontStatuses.get(i).path("services"));
+        }
+        ArrayNode vips = root.putArray("vips");
+        directory.listVips().stream().filter(v -> VIPS.contains(v.address()))
+                .forEach(v -> vips.addObject().put("address", v.address()).put("owner", v.owner()));
         return root;
+    }
+
+    /**
+     * Where clients go: the fronts' services on the first VIP (either front serves it, whichever holds it), and the
+     * store nodes' internal services (LMTP, metrics, replication) of node1, as the one-node demo listed them.
+     */
+    private static ObjectNode userServices(JsonNode storeServices, JsonNode frontServices) {
+        ObjectNode services = JSON.createObjectNode();
+        storeServices.properties().forEach(e -> {
+            JsonNode front = frontServices.path(e.getKey());
+            if (FRONT_SERVICES.contains(e.getKey()) && !front.isMissingNode()) {
+                services.set(e.getKey(), ((ObjectNode) front.deepCopy()).put("host", VIPS.getFirst()));
+            } else {
+                services.set(e.getKey(), e.getValue());
+            }
+        });
+        return services;
     }
 }

@@ -38,8 +38,8 @@ final class DemoWelcome {
 
     void print(List<Integer> outOfSync) {
         StringBuilder sb = new StringBuilder();
-        sb.append("\nmailslot demo is running: three store nodes that replicate each other's slots (data in ")
-                .append(dir).append(")\n\n");
+        sb.append("\nmailslot demo is running: three store nodes that replicate each other's slots and two fronts that\n")
+                .append("share the service addresses (data in ").append(dir).append(")\n\n");
         sb.append(String.format("  %-6s %-11s %-8s %-16s %s%n", "NODE", "ADDRESS", "PID", "MASTERS SLOTS", "LOG"));
         for (JsonNode n : demo.path("nodes")) {
             List<Integer> masters = new ArrayList<>();
@@ -52,28 +52,13 @@ final class DemoWelcome {
         if (!outOfSync.isEmpty()) {
             sb.append(" Slots ").append(ranges(outOfSync)).append(" are still being copied to their replicas.");
         }
-        JsonNode first = demo.path("nodes").get(0);
-        String host = first.path("address").asText();
-        sb.append("\n\n");
-        List<String> homes = new ArrayList<>();
-        List<String> moved = new ArrayList<>();
-        for (JsonNode a : demo.path("accounts")) {
-            String account = a.path("address").asText() + " (slot " + a.path("slot").asText() + ")";
-            String master = directory.slot(a.path("slot").asInt()).map(Slot::masterNode).orElse("?");
-            if (master.equals(first.path("name").asText())) {
-                homes.add(account);
-            } else {
-                moved.add(account + " is mastered by " + master + " (" + addressOf(master)
-                        + ") after a failover: use that address for it.\n");
-            }
-        }
-        if (!homes.isEmpty()) {
-            sb.append(String.join(" and ", homes)).append(homes.size() > 1 ? " live" : " lives")
-                    .append(" in slots that ").append(first.path("name").asText()).append(" masters.\n");
-        }
-        sb.append("Until the front proxy exists, a client connects to the node that masters its slot: point a mail\n")
-                .append("client at ").append(host).append(" (self-signed certificate, plaintext login allowed on loopback):\n");
-        moved.forEach(sb::append);
+        String host = demo.path("services").path("imap").path("host").asText();
+        sb.append("\n\nThe fronts hold the VIPs ");
+        List<String> vips = new ArrayList<>();
+        demo.path("vips").forEach(v -> vips.add(v.path("address").asText() + " (" + v.path("owner").asText() + ")"));
+        sb.append(String.join(" and ", vips)).append(": point a mail client at either, for any account; the front\n")
+                .append("logs in at the node that masters the account's slot (self-signed certificate, plaintext login\n")
+                .append("allowed on loopback):\n");
         JsonNode services = demo.path("services");
         for (String[] s : SERVICES) {
             JsonNode e = services.path(s[0]);
@@ -91,7 +76,7 @@ final class DemoWelcome {
         sb.append("  ./mailslot admin --config ").append(config).append(" cluster status\n");
         sb.append("  ./mailslot admin --config ").append(config).append(" slot list\n");
         failoverHint(sb, config);
-        sb.append("Everything above is also in ").append(dir.resolve("demo.json")).append(". Ctrl-C stops the three nodes.\n");
+        sb.append("Everything above is also in ").append(dir.resolve("demo.json")).append(". Ctrl-C stops the nodes and fronts.\n");
         System.out.println(sb);
         System.out.flush();
     }
@@ -110,7 +95,13 @@ final class DemoWelcome {
         sb.append("  (automatic failover promotes it within about 10 s; or at once:)\n");
         sb.append("  ./mailslot admin --config ").append(config).append(" slot failover ").append(s.id()).append('\n');
         sb.append("  then ").append(account.path("address").asText()).append(" is served by ").append(s.replicaNode())
-                .append(" on ").append(addressOf(s.replicaNode())).append(", same ports, with all its mail.\n");
+                .append(", with all its mail, through the same VIPs.\n");
+        JsonNode vip = demo.path("vips").path(0);
+        if (!vip.isMissingNode()) {
+            sb.append("Kill the front holding ").append(vip.path("address").asText()).append(": the other takes it over in about 3 s:\n");
+            sb.append("  kill -9 ").append(node(vip.path("owner").asText()).path("pid").asLong()).append('\n');
+            sb.append("  ./mailslot admin --config ").append(config).append(" vip list\n");
+        }
     }
 
     private JsonNode node(String name) {

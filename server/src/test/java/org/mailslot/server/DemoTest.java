@@ -38,7 +38,10 @@ class DemoTest {
             Path config = Path.of(demo.path("config").asText());
             assertThat(config).isEqualTo(dir.resolve("node1").resolve("mailslot.yaml"));
             JsonNode services = demo.path("services");
-            assertThat(services.path("smtp").path("host").asText()).isEqualTo("127.0.0.11");
+            // clients are pointed at the first VIP, which a front holds; the store nodes' internal services stay node1's
+            assertThat(services.path("smtp").path("host").asText()).isEqualTo("127.0.0.21");
+            assertThat(services.path("imaps").path("host").asText()).isEqualTo("127.0.0.21");
+            assertThat(services.path("lmtp").path("host").asText()).isEqualTo("127.0.0.11");
             assertThat(services.path("smtp").path("port").asInt()).isEqualTo(2525);
             assertThat(services.path("submission").path("port").asInt()).isEqualTo(2587);
             assertThat(services.path("lmtp").path("port").asInt()).isEqualTo(2424);
@@ -54,9 +57,9 @@ class DemoTest {
             assertThat(Files.getPosixFilePermissions(dir.resolve("cluster-secret")))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
-            // three node processes, none of them the demo's own, each listening on its own address
+            // three store nodes and two fronts, none of them the demo's own process, each on its own address
             JsonNode nodes = demo.path("nodes");
-            assertThat(nodes).hasSize(3);
+            assertThat(nodes).hasSize(5);
             for (int i = 0; i < 3; i++) {
                 JsonNode node = nodes.get(i);
                 String address = "127.0.0.1" + (i + 1);
@@ -79,7 +82,20 @@ class DemoTest {
             }
             assertThat(nodePids).doesNotHaveDuplicates();
             assertThat(demo.path("pid").asLong()).isEqualTo(nodePids.getFirst());
-            assertThat(demo.path("services")).isEqualTo(nodes.get(0).path("services"));
+            assertThat(demo.path("services").path("lmtp")).isEqualTo(nodes.get(0).path("services").path("lmtp"));
+            for (int i = 3; i < 5; i++) {
+                JsonNode front = nodes.get(i);
+                String address = "127.0.0.3" + (i - 2);
+                assertThat(front.path("name").asText()).isEqualTo("front" + (i - 2));
+                assertThat(front.path("roles").asText()).isEqualTo("front");
+                assertThat(front.path("address").asText()).isEqualTo(address);
+                assertThat(ProcessHandle.of(front.path("pid").asLong()).map(ProcessHandle::isAlive)).contains(true);
+                assertThat(front.path("services").path("imap").path("host").asText()).isEqualTo(address);
+                nodePids.add(front.path("pid").asLong());
+            }
+            List<String> vipOwners = new ArrayList<>();
+            demo.path("vips").forEach(v -> vipOwners.add(v.path("address").asText() + "=" + v.path("owner").asText()));
+            assertThat(vipOwners).hasSize(2).allMatch(v -> v.matches("127\\.0\\.0\\.2[12]=front[12]"));
 
             StoreCluster.Admin status = StoreCluster.admin(config, "cluster", "status", "--json");
             assertThat(status.code()).as(status.err()).isZero();
@@ -95,6 +111,19 @@ class DemoTest {
             }
 
             String password = demo.path("accounts").get(0).path("password").asText();
+            // through the fronts: mail in at one VIP, read at the other
+            try (MailClients.Smtp smtp = new MailClients.Smtp("127.0.0.21", 2525, false)) {
+                assertThat(smtp.send("x@remote.test", List.of("demo@example.test"),
+                        "Subject: via a front\r\nMessage-ID: <front@remote.test>\r\n\r\nhello\r\n".getBytes())).containsExactly(250);
+            }
+            try (MailClients.Imap imap = new MailClients.Imap("127.0.0.22", 2143)) {
+                assertThat(imap.login("demo@example.test", password).ok()).isTrue();
+                assertThat(imap.select("INBOX")).isPositive();
+                assertThat(imap.messageIds().values()).containsExactly("front@remote.test");
+                assertThat(imap.command("UID STORE 1 +FLAGS (\\Deleted)").ok()).isTrue();
+                assertThat(imap.command("EXPUNGE").ok()).isTrue();
+            }
+            // and straight at the store node that masters the slot
             try (MailClients.Smtp smtp = new MailClients.Smtp("127.0.0.11", 2525, false)) {
                 assertThat(smtp.send("x@remote.test", List.of("demo@example.test"),
                         "Subject: kept\r\nMessage-ID: <kept@remote.test>\r\n\r\nhello\r\n".getBytes())).containsExactly(250);
@@ -131,7 +160,7 @@ class DemoTest {
             assertThat(again.path("pid").asLong()).isNotIn(nodePids);
             assertThat(again.path("accounts")).isEqualTo(demo.path("accounts"));
             String password = again.path("accounts").get(0).path("password").asText();
-            try (MailClients.Pop3 pop = new MailClients.Pop3("127.0.0.11", 2110, "demo@example.test", password)) {
+            try (MailClients.Pop3 pop = new MailClients.Pop3("127.0.0.21", 2110, "demo@example.test", password)) {
                 assertThat(new String(pop.retr(1))).contains("Message-ID: <kept@remote.test>");
             }
         } finally {
