@@ -3,6 +3,8 @@ package org.mailslot.protocols.smtp;
 import org.mailslot.protocols.delivery.MailDrop;
 import org.mailslot.protocols.delivery.MailDrop.Outcome;
 import org.mailslot.protocols.smtp.SmtpCommand.Verb;
+import org.mailslot.protocols.smtp.inbound.InboundChecks;
+import org.mailslot.protocols.smtp.inbound.Verdict;
 import org.mailslot.store.MessageContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +25,26 @@ import java.util.List;
 final class MessageDelivery {
     private static final Logger log = LoggerFactory.getLogger(MessageDelivery.class);
 
+    /** The MX's checks (SPF, DKIM, DMARC, spamd); not run for submission and LMTP. */
+    private final InboundChecks inbound;
+
+    MessageDelivery(InboundChecks inbound) {
+        this.inbound = inbound;
+    }
+
     void finish(SmtpSession s, Transaction t, Spool spool, Verb verb) throws IOException {
         MessageContent content = spool.content();
+        if (s.mode == SmtpMode.MX) {
+            Verdict verdict = inbound.evaluate(s.conn.remote().getAddress(), s.helo, t.mail.sender(), content);
+            log.info("{} {} inbound: {}", s.conn.id(), t.id, verdict.summary());
+            if (verdict.rejection().isPresent()) {
+                Verdict.Rejection r = verdict.rejection().get();
+                s.conn.metrics().delivery("rejected");
+                s.refuse(verb, Reply.of(r.code(), r.status(), r.text()), "policy", false);
+                return;
+            }
+            content = verdict.applyTo(content);
+        }
         Instant now = s.ctx.clock().instant();
         List<Outcome> outcomes;
         try {

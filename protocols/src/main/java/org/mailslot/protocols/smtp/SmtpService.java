@@ -5,6 +5,7 @@ import org.mailslot.core.net.SessionHandler;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.delivery.Ingest;
 import org.mailslot.protocols.delivery.MailDrop;
+import org.mailslot.protocols.smtp.inbound.InboundChecks;
 
 import java.io.IOException;
 
@@ -37,6 +38,14 @@ public final class SmtpService implements SessionHandler {
 
     /** A service that hands accepted mail to {@code drop} (a front hands it to the slots' masters). */
     public SmtpService(SmtpMode mode, SmtpSettings settings, ProtocolContext ctx, MailDrop drop) {
+        this(mode, settings, ctx, drop, null);
+    }
+
+    /**
+     * An MX that runs {@code inbound} (SPF, DKIM, DMARC, spamd) on every message before handing it to {@code drop};
+     * null: no checks, only forged Authentication-Results and X-Spam-* fields are removed.
+     */
+    public SmtpService(SmtpMode mode, SmtpSettings settings, ProtocolContext ctx, MailDrop drop, InboundChecks inbound) {
         this.mode = mode;
         this.settings = settings;
         this.ctx = ctx;
@@ -44,7 +53,7 @@ public final class SmtpService implements SessionHandler {
         this.ingest = new Ingest(ctx);
         this.drop = drop;
         this.policy = new EnvelopePolicy(mode, ctx, drop, hostname);
-        MessageDelivery delivery = new MessageDelivery();
+        MessageDelivery delivery = new MessageDelivery(inbound != null ? inbound : InboundChecks.stripOnly(hostname));
         this.commands = new Commands(new MailCommand(), new RcptCommand(), new DataCommand(delivery),
                 new BdatCommand(delivery), new AuthCommand());
     }

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An authoritative-looking DNS server on 127.0.0.1 (UDP, port chosen by the OS) that answers from records the
  * test puts in; unknown names get NXDOMAIN. Names can be made to misbehave: answer garbage, SERVFAIL, or nothing.
  */
-final class TestDnsServer implements AutoCloseable {
-    enum Misbehaviour { GARBAGE, SERVFAIL, SILENT }
+public final class TestDnsServer implements AutoCloseable {
+    public enum Misbehaviour { GARBAGE, SERVFAIL, SILENT }
 
     private final DatagramSocket socket;
     private final Map<Name, List<Record>> records = new ConcurrentHashMap<>();
@@ -39,12 +39,12 @@ final class TestDnsServer implements AutoCloseable {
     private final AtomicInteger queries = new AtomicInteger();
     private final Thread thread;
 
-    TestDnsServer() throws SocketException, UnknownHostException {
+    public TestDnsServer() throws SocketException, UnknownHostException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
         thread = Thread.ofVirtual().name("test-dns").start(this::serve);
     }
 
-    int port() {
+    public int port() {
         return socket.getLocalPort();
     }
 
@@ -56,12 +56,12 @@ final class TestDnsServer implements AutoCloseable {
         return DnsLookup.of(List.of(address()), timeout);
     }
 
-    int queries() {
+    public int queries() {
         return queries.get();
     }
 
     /** One TXT record; a value over 255 octets is split into several character-strings, as DNS needs. */
-    TestDnsServer txt(String name, String value) {
+    public TestDnsServer txt(String name, String value) {
         List<String> strings = new ArrayList<>();
         for (int i = 0; i < value.length(); i += 255) {
             strings.add(value.substring(i, Math.min(value.length(), i + 255)));
@@ -70,7 +70,7 @@ final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
-    TestDnsServer a(String name, String address) {
+    public TestDnsServer a(String name, String address) {
         try {
             add(new ARecord(name(name), DClass.IN, 60, InetAddress.getByName(address)));
         } catch (UnknownHostException e) {
@@ -79,7 +79,7 @@ final class TestDnsServer implements AutoCloseable {
         return this;
     }
 
-    TestDnsServer misbehave(String name, Misbehaviour how) {
+    public TestDnsServer misbehave(String name, Misbehaviour how) {
         misbehaving.put(name(name), how);
         return this;
     }

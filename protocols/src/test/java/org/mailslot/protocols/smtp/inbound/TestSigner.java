@@ -10,12 +10,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /** Signs test messages with jDKIM and publishes the public key in a {@link TestDnsServer}. */
-final class TestSigner {
+public final class TestSigner {
     private final String domain;
     private final String selector;
     private final KeyPair keys;
 
-    TestSigner(String domain, String selector) {
+    public TestSigner(String domain, String selector) {
         this.domain = domain;
         this.selector = selector;
         try {
@@ -27,14 +27,14 @@ final class TestSigner {
         }
     }
 
-    TestSigner publish(TestDnsServer dns) {
+    public TestSigner publish(TestDnsServer dns) {
         dns.txt(selector + "._domainkey." + domain,
                 "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));
         return this;
     }
 
     /** {@code message} (CRLF lines) with a DKIM-Signature field on top over From, To, Subject and the body. */
-    String sign(String message) {
+    public String sign(String message) {
         try {
             DKIMSigner signer = new DKIMSigner("v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + domain + "; s=" + selector
                     + "; h=from:to:subject; bh=; b=;", keys.getPrivate());

@@ -18,10 +18,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Debian's spamd on a free loopback port, local tests only (no DNS blocklists), no user configuration; as root it
  * runs as nobody. Tests that need it are skipped with a message when spamd is not installed.
  */
-final class TestSpamd implements AutoCloseable {
-    static final Path SPAMD = Path.of("/usr/sbin/spamd");
+public final class TestSpamd implements AutoCloseable {
+    public static final Path SPAMD = Path.of("/usr/sbin/spamd");
     /** SpamAssassin's test string: always spam (https://spamassassin.apache.org/gtube/). */
-    static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
+    public static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
 
     private final Process process;
     private final int port;
@@ -31,7 +31,7 @@ final class TestSpamd implements AutoCloseable {
         this.port = port;
     }
 
-    static TestSpamd start(Path dir) throws IOException {
+    public static TestSpamd start(Path dir) throws IOException {
         assumeTrue(Files.isExecutable(SPAMD), "spamd is not installed (Debian package spamd): spamd tests skipped");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -66,7 +66,7 @@ final class TestSpamd implements AutoCloseable {
         return spamd;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
