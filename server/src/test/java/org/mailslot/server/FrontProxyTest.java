@@ -96,6 +96,44 @@ class FrontProxyTest {
         }
     }
 
+    /** Garbage at every pre-login service of a front: precise refusals, no crash, no stack trace, still serving. */
+    @Test
+    void theFrontsPreLoginStateSurvivesGarbage() throws Exception {
+        try (StoreCluster cluster = StoreCluster.start(dir, 2, 2, n -> "", true);
+             NodeProcess front = startFront(cluster, dir, "")) {
+            String alice = cluster.addAccounts("alice", cluster.slotMasteredBy("node2"), 1).getFirst();
+            java.util.Random random = new java.util.Random(42);
+            String[] seeds = {"A1 LOGIN {99999999999}\r\n", "A1 AUTHENTICATE PLAIN =\r\n", "AUTH PLAIN AAAA\r\n",
+                    "A1 LOGIN \"a\\\"b\" {5+}\r\nxx\r\n", "USER " + "x".repeat(70_000) + "\r\n", "EHLO x\r\nAUTH PLAIN\r\n*\r\n",
+                    "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u01fc\u0003\u0003", "A1 ID (\"name\" {3}\r\nabc)\r\n", "\r\n\r\n\u0000\u0000\r\n"};
+            int sessions = 0;
+            for (String service : List.of("imap", "pop3", "submission", "smtp")) {
+                for (int i = 0; i < 40; i++) {
+                    try (java.net.Socket s = new java.net.Socket("127.0.0.1", front.port(service))) {
+                        s.setSoTimeout(5000);
+                        java.io.OutputStream out = s.getOutputStream();
+                        byte[] junk = new byte[random.nextInt(2000)];
+                        random.nextBytes(junk);
+                        out.write(i % 2 == 0 ? seeds[i / 2 % seeds.length].getBytes(StandardCharsets.ISO_8859_1) : junk);
+                        out.write("\r\n".getBytes());
+                        out.flush();
+                        s.shutdownOutput();
+                        String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                        assertThat(reply).as(service).doesNotContain("Exception", "at org.");
+                        sessions++;
+                    } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+                        sessions++; // the front closed on us: fine, as long as it keeps serving
+                    }
+                }
+            }
+            assertThat(sessions).isEqualTo(160);
+            try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
+                assertThat(imap.login(alice, StoreCluster.PASSWORD).ok()).isTrue();
+            }
+            assertThat(front.log()).doesNotContain("incident", "Exception in thread");
+        }
+    }
+
     @Test
     void aProxyTokenIsTheOnlyWayToLogInAsSomeoneElse() throws Exception {
         try (StoreCluster cluster = StoreCluster.start(dir, 2, 2, n -> "", true)) {
