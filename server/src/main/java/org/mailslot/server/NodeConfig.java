@@ -14,6 +14,7 @@ import org.mailslot.protocols.outbound.QueueSettings;
 import org.mailslot.protocols.pop3.Pop3Settings;
 import org.mailslot.protocols.smtp.SmtpMode;
 import org.mailslot.protocols.smtp.SmtpSettings;
+import org.mailslot.protocols.smtp.inbound.InboundSettings;
 import org.mailslot.store.StoreSettings;
 
 import java.nio.file.Path;
@@ -47,7 +48,8 @@ public record NodeConfig(
         java.util.Set<NodeRole> roles,
         FrontSettings front,
         VipSettings vip,
-        DnsSettings dns) {
+        DnsSettings dns,
+        InboundSettings inbound) {
 
     /** Whether this process is a front (a stateless proxy and MX) rather than a store node. */
     public boolean isFront() {
@@ -235,7 +237,8 @@ public record NodeConfig(
                 ServiceConfig.read(metricsNode, "metrics", "listen", "127.0.0.1:9325", TlsMode.NONE),
                 cluster(root.section("cluster"), hostname, tls),
                 roles(node), front(root.section("front")), VipSettings.from(root.section("vip")),
-                DnsSettings.from(root.section("dns")));
+                DnsSettings.from(root.section("dns")),
+                InboundSettings.from(root.section("inbound")));
         config.requireTlsWhereNeeded();
         if (config.isFront() && config.cluster().secret() == null) {
             throw new ConfigException("cluster.secret", "a front logs in to the store nodes with it: set the same secret as theirs");
