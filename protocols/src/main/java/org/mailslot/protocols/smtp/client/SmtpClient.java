@@ -89,17 +89,19 @@ public final class SmtpClient implements AutoCloseable {
                                      ClientSettings settings) throws IOException {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(settings, "settings");
+        String target = serverName + "[" + (address.isUnresolved() ? address.getHostString()
+                : address.getAddress().getHostAddress()) + "]:" + address.getPort();
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
             s.connect(address, (int) settings.connectTimeout().toMillis());
         } catch (SocketTimeoutException e) {
             s.close();
-            throw new SmtpClientException("cannot connect to " + serverName + "[" + address + "]: no answer within "
+            throw new SmtpClientException("cannot connect to " + target + ": no answer within "
                     + settings.connectTimeout().toSeconds() + "s", e);
         } catch (IOException e) {
             s.close();
-            throw new SmtpClientException("cannot connect to " + serverName + "[" + address + "]: " + e.getMessage(), e);
+            throw new SmtpClientException("cannot connect to " + target + ": " + e.getMessage(), e);
         }
         return new SmtpClient(protocol, settings, serverName, s);
     }
