@@ -40,6 +40,11 @@ public final class FrontHandoff implements LoginHandoff {
 
     @Override
     public Backend open(Protocol protocol, Account account, Connection client) {
+        return open(protocol, account, client.id());
+    }
+
+    /** {@link #open(Protocol, Account, Connection)} for the client session {@code clientId} (log lines). */
+    Backend open(Protocol protocol, Account account, String clientId) {
         Dialect dialect = Dialect.of(protocol);
         int slot = account.slotId();
         long deadline = clock.millis() + settings.masterWait().toMillis();
@@ -54,7 +59,7 @@ public final class FrontHandoff implements LoginHandoff {
                     String plain = SaslPlain.encode(account.address(), ProxyToken.PROXY_USER, tokens.issue(account.address()));
                     String reply = dialect.login(link, plain, hostname);
                     ProxiedSession session = new ProxiedSession(link, dialect, reply,
-                            protocol.name().toLowerCase() + " " + client.id() + " " + account.address() + " via " + r.node());
+                            protocol.name().toLowerCase() + " " + clientId + " " + account.address() + " via " + r.node());
                     session.watch(router.watch(slot, r.epoch(), () -> session.abort("slot " + slot + " moved")));
                     return session;
                 } catch (IOException e) {
@@ -62,7 +67,7 @@ public final class FrontHandoff implements LoginHandoff {
                 } catch (Dialect.Refused e) {
                     lastProblem = r.node() + " refused the proxy login: " + e.getMessage();
                     if (!e.retry) {
-                        log.error("{} {}: {} (check that every node has the same cluster.secret)", protocol, client.id(), lastProblem);
+                        log.error("{} {}: {} (check that every node has the same cluster.secret)", protocol, clientId, lastProblem);
                         closeQuietly(link);
                         throw new SlotUnavailableException(slot, lastProblem);
                     }
@@ -70,7 +75,7 @@ public final class FrontHandoff implements LoginHandoff {
                 closeQuietly(link);
             }
             if (clock.millis() >= deadline) {
-                log.warn("{} {} {}: no master of slot {} answered within {}: {}", protocol, client.id(),
+                log.warn("{} {} {}: no master of slot {} answered within {}: {}", protocol, clientId,
                         account.address(), slot, settings.masterWait(), lastProblem);
                 throw new SlotUnavailableException(slot, lastProblem);
             }
