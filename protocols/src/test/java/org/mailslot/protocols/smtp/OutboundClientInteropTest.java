@@ -5,6 +5,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailslot.core.config.ConfigNode;
+import org.mailslot.protocols.outbound.DkimSigner;
+import org.mailslot.protocols.outbound.OutboundSettings;
+import org.mailslot.protocols.outbound.OutboundTransport.Envelope;
+import org.mailslot.protocols.outbound.OutboundTransport.RecipientResult;
+import org.mailslot.protocols.outbound.RemoteTransport;
 import org.mailslot.protocols.smtp.client.ClientSettings;
 import org.mailslot.protocols.smtp.client.ClientTls;
 import org.mailslot.protocols.smtp.client.SendResult;
@@ -130,5 +136,28 @@ class OutboundClientInteropTest {
         assertThat(h.lastBody(h.alice)).contains("Subject: " + subject);
         assertThat(h.lastBody(h.bob)).contains("Subject: " + subject);
         assertThat(h.inbox(h.tight)).hasSize(tightBefore);
+    }
+    @Test
+    void remoteTransportRelaysThroughASmarthostWithVerifiedTlsAndAuth() {
+        String subject = "smarthost-" + System.nanoTime();
+        String yaml = """
+                helo-name: out.example.net
+                smarthost: "127.0.0.1:%d"
+                smarthost-user: alice@example.com
+                smarthost-password: "%s"
+                tls-trust-file: "%s"
+                connect-timeout: 5s
+                """.formatted(h.port(SmtpMode.SUBMISSION), SmtpHarness.PASSWORD, h.dir.resolve("tls/cert.pem"));
+        RemoteTransport relay = new RemoteTransport(OutboundSettings.from(ConfigNode.parse(yaml)), DkimSigner.none());
+        List<RecipientResult> results = relay.deliver(new Envelope("alice@example.com", List.of("bob@example.com")),
+                message(subject, "relayed\r\n"));
+        assertThat(results.getFirst().status()).as(results.toString()).isEqualTo(RecipientResult.Status.DELIVERED);
+        assertThat(h.lastBody(h.bob)).contains("Subject: " + subject).contains("ESMTPSA");
+
+        String wrong = yaml.replace(SmtpHarness.PASSWORD, "wrong password");
+        List<RecipientResult> refused = new RemoteTransport(OutboundSettings.from(ConfigNode.parse(wrong)), DkimSigner.none())
+                .deliver(new Envelope("alice@example.com", List.of("bob@example.com")), message(subject, "x\r\n"));
+        assertThat(refused.getFirst().status()).isEqualTo(RecipientResult.Status.TEMPORARY);
+        assertThat(refused.getFirst().diagnostic()).contains("AUTH refused: 535");
     }
 }
