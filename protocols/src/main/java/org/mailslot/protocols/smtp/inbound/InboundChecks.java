@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -48,7 +49,12 @@ public final class InboundChecks {
 
     /** {@code hostname}: the authserv-id when the settings name none (the MX's host name). */
     public InboundChecks(InboundSettings settings, String hostname) {
-        this(settings, hostname, RandomGenerator.getDefault());
+        this(settings, hostname, new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                return ThreadLocalRandom.current().nextLong(); // sessions check messages concurrently
+            }
+        });
     }
 
     InboundChecks(InboundSettings settings, String hostname, RandomGenerator random) {
@@ -135,8 +141,11 @@ public final class InboundChecks {
         }
         // spamd's verdict is the fourth check
         SpamdClient.Outcome.Scored scored = spam instanceof SpamdClient.Outcome.Scored s ? s : null;
-        if (spam instanceof SpamdClient.Outcome.Unscored u) {
-            log.warn("message accepted unscored: {}", u.reason());
+        switch (spam) {
+            case SpamdClient.Outcome.Unscored u -> log.warn("message accepted unscored: {}", u.reason());
+            case SpamdClient.Outcome.Skipped k -> log.debug("message not scored: {}", k.reason());
+            case null, default -> {
+            }
         }
         boolean junk = !junkReasons.isEmpty() || (scored != null && scored.spam());
 
@@ -200,6 +209,7 @@ public final class InboundChecks {
             case SpamdClient.Outcome.Scored s -> b.append(b.isEmpty() ? "" : " ").append("spam=")
                     .append(s.spam() ? "yes " : "no ").append(score(s.score())).append('/').append(score(s.threshold()));
             case SpamdClient.Outcome.Unscored u -> b.append(b.isEmpty() ? "" : " ").append("spam=unscored");
+            case SpamdClient.Outcome.Skipped k -> b.append(b.isEmpty() ? "" : " ").append("spam=skipped");
             case null -> {
             }
         }

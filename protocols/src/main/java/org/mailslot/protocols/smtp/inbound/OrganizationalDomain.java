@@ -1,10 +1,10 @@
 package org.mailslot.protocols.smtp.inbound;
 
+import org.mailslot.core.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ final class OrganizationalDomain {
                     + " (install Debian's publicsuffix package or set inbound.public-suffix-list)", file);
             return lastTwoLabels();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the public suffix list " + file, e);
+            throw new ConfigException("inbound.public-suffix-list", "cannot read " + file + ": " + e.getMessage());
         }
     }
 

@@ -25,7 +25,11 @@ final class SpamdClient {
         /** {@code tests}: the names of the rules that hit, as spamd listed them. */
         record Scored(boolean spam, double score, double threshold, List<String> tests) implements Outcome {}
 
+        /** spamd failed: down, garbage, too slow. */
         record Unscored(String reason) implements Outcome {}
+
+        /** Not sent, as configured (over spamd-max-size). */
+        record Skipped(String reason) implements Outcome {}
     }
 
     private final String host;
@@ -43,7 +47,7 @@ final class SpamdClient {
     Outcome check(MessageContent content) {
         long size = content.size();
         if (size > maxSize) {
-            return new Outcome.Unscored("not scanned: " + size + " octets is over inbound.spamd-max-size (" + maxSize + ")");
+            return new Outcome.Skipped("not scanned: " + size + " octets is over inbound.spamd-max-size (" + maxSize + ")");
         }
         Socket socket = new Socket();
         AtomicBoolean timedOut = new AtomicBoolean();

@@ -161,6 +161,17 @@ class InboundChecksTest {
     }
 
     @Test
+    void messagesOverTheSpamdSizeLimitAreNotScored() throws Exception {
+        try (ServerSocket spamd = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            MessageContent big = content(RECEIVED + SpamdClientTest.HAM + "x".repeat(2000) + "\r\n");
+            Verdict v = checks("spf: false\ndkim: false\ndmarc: false\nspamd: 127.0.0.1:" + spamd.getLocalPort()
+                    + "\nspamd-max-size: 1K").evaluate(ip("192.0.2.10"), "x", "alice@example.org", big);
+            assertThat(v.summary()).isEqualTo("spam=skipped");
+            assertThat(v.headers()).isEmpty();
+        }
+    }
+
+    @Test
     void spamdSpamGoesToJunkWithSpamAssassinsFields(@TempDir Path dir) throws Exception {
         try (TestSpamd spamd = TestSpamd.start(dir)) {
             InboundChecks checks = checks("spamd: 127.0.0.1:" + spamd.port() + "\nspamd-timeout: 60s");

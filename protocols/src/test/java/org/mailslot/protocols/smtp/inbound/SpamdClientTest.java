@@ -156,8 +156,8 @@ class SpamdClientTest {
         SpamdClient client = fakeSpamd(always("SPAMD/1.1 0 EX_OK\r\nSpam: True ; 9 / 5\r\nContent-length: 0\r\n\r\n"), Duration.ofSeconds(5));
         SpamdClient small = new SpamdClient("127.0.0.1", fake.getLocalPort(), Duration.ofSeconds(5), 100);
         SpamdClient.Outcome outcome = small.check(content(HAM));
-        assertThat(outcome).isInstanceOf(SpamdClient.Outcome.Unscored.class);
-        assertThat(((SpamdClient.Outcome.Unscored) outcome).reason()).contains("not scanned");
+        assertThat(outcome).isInstanceOf(SpamdClient.Outcome.Skipped.class);
+        assertThat(((SpamdClient.Outcome.Skipped) outcome).reason()).contains("not scanned");
         assertThat(request).isNotDone();
         assertThat(client.check(content(HAM))).isInstanceOf(SpamdClient.Outcome.Scored.class);
     }
