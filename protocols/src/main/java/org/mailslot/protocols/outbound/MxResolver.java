@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -67,14 +68,17 @@ public final class MxResolver {
     private final Resolver resolver;
     private final RandomGenerator random;
 
-    /** Queries {@code servers} (the system's resolvers when empty), {@code timeout} per query. */
+    /**
+     * Queries {@code servers} (the system's resolvers when empty), {@code timeout} per query; {@code random} orders
+     * MX hosts of equal preference (tests pass a seeded one; it must be thread-safe when the resolver is shared).
+     */
     public MxResolver(List<InetSocketAddress> servers, Duration timeout, RandomGenerator random) {
         this.resolver = resolver(servers, timeout);
         this.random = random;
     }
 
     public MxResolver(List<InetSocketAddress> servers, Duration timeout) {
-        this(servers, timeout, RandomGenerator.getDefault());
+        this(servers, timeout, null);
     }
 
     private static Resolver resolver(List<InetSocketAddress> servers, Duration timeout) {
@@ -128,7 +132,7 @@ public final class MxResolver {
         if (records.isEmpty()) {
             return new Route.Temporary("the MX records of " + domain + " name no host");
         }
-        Collections.shuffle(records, random);
+        Collections.shuffle(records, random != null ? random : ThreadLocalRandom.current());
         records.sort(Comparator.comparingInt(MXRecord::getPriority)); // stable: random order within a preference
         List<MxHost> hosts = new ArrayList<>();
         for (MXRecord m : records) {

@@ -105,7 +105,7 @@ public final class ClientTls {
     }
 
     /** Wraps the connected {@code plain} socket and runs the handshake; the result says whether the peer verified. */
-    Handshake handshake(Socket plain, String serverName, int connectTimeoutMillis) throws IOException {
+    Handshake handshake(Socket plain, String serverName, int timeoutMillis) throws IOException {
         VerifyRecorder recorder = new VerifyRecorder(trust, policy == TlsPolicy.REQUIRED);
         SSLSocket ssl;
         try {
@@ -123,7 +123,7 @@ public final class ClientTls {
         }
         ssl.setSSLParameters(params);
         ssl.setUseClientMode(true);
-        ssl.setSoTimeout(connectTimeoutMillis);
+        ssl.setSoTimeout(timeoutMillis);
         ssl.startHandshake();
         SSLSession s = ssl.getSession();
         return new Handshake(ssl, new TlsInfo(s.getProtocol(), s.getCipherSuite(), recorder.failure == null,
