@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the front's proxy and MX; then a switchover and a failover under proxied sessions and MX load.
  */
 class FrontProxyTest {
+    private static final Path MBSYNCRC = Path.of("../protocols/src/test/resources/org/mailslot/protocols/imap/sync/mbsyncrc");
     private static final Path IMAPLIB_SUITE = Path.of("../protocols/src/test/resources/org/mailslot/protocols/imap/imaplib_suite.py");
 
     @TempDir
@@ -83,6 +84,46 @@ class FrontProxyTest {
                         print('REFUSED', e)
                     """.formatted(front.port("pop3"), bob, StoreCluster.PASSWORD, front.port("pop3"), bob));
             assertThat(pop).contains("COUNT 1", "TOP True", "REFUSED b'-ERR [AUTH]");
+
+            // mbsync (isync) two-way through the front: bob's INBOX into a Maildir, a flag set there, synced back
+            Path maildir = java.nio.file.Files.createDirectories(dir.resolve("mbsync-mail"));
+            Path mbsyncrc = dir.resolve("mbsyncrc");
+            Files.writeString(mbsyncrc, Files.readString(MBSYNCRC).replace("@PORT@", String.valueOf(front.port("imap")))
+                    .replace("@USER@", bob).replace("@PASS@", StoreCluster.PASSWORD).replace("@MAILDIR@", maildir.toString()));
+            String sync = run("mbsync", "-c", mbsyncrc.toString(), "-a");
+            Path cur = maildir.resolve("INBOX").resolve("cur");
+            List<Path> synced = new ArrayList<>();
+            for (String sub : List.of("new", "cur")) {
+                try (var files = Files.list(maildir.resolve("INBOX").resolve(sub))) {
+                    synced.addAll(files.toList());
+                }
+            }
+            assertThat(synced).as(sync).hasSize(1);
+            assertThat(sync).doesNotContain("Error");
+            String name = synced.getFirst().getFileName().toString();
+            Files.move(synced.getFirst(), cur.resolve((name.contains(":2,") ? name.substring(0, name.indexOf(":2,")) : name) + ":2,F"));
+            run("mbsync", "-c", mbsyncrc.toString(), "-a");
+            try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
+                assertThat(imap.login(bob, StoreCluster.PASSWORD).ok()).isTrue();
+                imap.select("INBOX");
+                assertThat(imap.command("FETCH 1 FLAGS").untagged().toString()).contains("\\Flagged");
+            }
+
+            // fetchmail through the front's POP3: pulls and deletes
+            Path home = Files.createDirectories(dir.resolve("fetchmail-home"));
+            Path mbox = home.resolve("mbox");
+            Path rc = home.resolve("fetchmailrc");
+            Files.writeString(rc, "set no syslog\npoll 127.0.0.1 protocol pop3 port " + front.port("pop3")
+                    + " auth password timeout 20\n  user \"" + bob + "\" password \"" + StoreCluster.PASSWORD + "\"\n"
+                    + "  sslproto '' no sslcertck fetchall mda \"cat >> " + mbox + "\"\n");
+            Files.setPosixFilePermissions(rc, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            ProcessBuilder fetch = new ProcessBuilder("fetchmail", "-f", rc.toString(), "--idfile", home.resolve("ids").toString(),
+                    "--pidfile", home.resolve("pid").toString(), "--nodetach").redirectErrorStream(true);
+            fetch.environment().put("HOME", home.toString());
+            Process f = fetch.start();
+            assertThat(f.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String fetched = new String(f.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(Files.readString(mbox)).as(fetched).contains("Subject: via the front");
 
             // submission: AUTH after STARTTLS at the front; the store checks the sender and keeps a copy in Sent
             String sub = run("swaks", "--server", "127.0.0.1", "--port", String.valueOf(front.port("submission")), "--tls",

@@ -4,6 +4,8 @@ import org.mailslot.front.FrontSettings;
 import org.mailslot.protocols.LoginHandoff;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** What differs between IMAP, POP3 and submission when a front logs in to a store and relays a session. */
 sealed interface Dialect permits Dialect.Imap, Dialect.Pop3, Dialect.Submission {
@@ -36,6 +38,17 @@ sealed interface Dialect permits Dialect.Imap, Dialect.Pop3, Dialect.Submission 
 
     /** Whether {@code tail}, the last bytes the store sent, already ends the session. */
     boolean endedBy(String tail);
+
+    /** Whether these bytes from the client end the session (IMAP LOGOUT, POP3 and SMTP QUIT). */
+    default boolean endsSession(byte[] chunk, int length) {
+        String text = new String(chunk, 0, length, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT);
+        return text.startsWith("QUIT") || text.contains("\nQUIT") || text.contains(" LOGOUT");
+    }
+
+    /** Whether these bytes from the client ask for a compressed stream (IMAP COMPRESS, RFC 4978). */
+    default boolean startsCompression(byte[] chunk, int length) {
+        return false;
+    }
 
     record Imap() implements Dialect {
         private static final String TAG = "P1";
@@ -71,6 +84,11 @@ sealed interface Dialect permits Dialect.Imap, Dialect.Pop3, Dialect.Submission 
 
         public boolean endedBy(String tail) {
             return tail.startsWith("* BYE") || tail.contains("\n* BYE");
+        }
+
+        @Override
+        public boolean startsCompression(byte[] chunk, int length) {
+            return new String(chunk, 0, length, StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT).contains(" COMPRESS ");
         }
     }
 

@@ -24,6 +24,10 @@ final class ProxiedSession implements LoginHandoff.Backend {
     private final String description;
     private AutoCloseable watch = () -> { };
     private volatile String abortReason;
+    /** IMAP COMPRESS (RFC 4978) was asked for: from then on the streams are not lines, and nothing may be injected. */
+    private volatile boolean compressed;
+    /** The client asked to end the session (LOGOUT, QUIT): the store closing the connection is then no news. */
+    private volatile boolean clientQuit;
 
     ProxiedSession(BackendLink link, Dialect dialect, String loginReply, String description) {
         this.link = link;
@@ -54,7 +58,6 @@ final class ProxiedSession implements LoginHandoff.Backend {
         byte[] buf = new byte[16 * 1024];
         byte[] tail = new byte[TAIL];
         int tailLen = 0;
-        boolean clientGone = false;
         OutputStream out = client.output();
         try {
             int n;
@@ -64,11 +67,12 @@ final class ProxiedSession implements LoginHandoff.Backend {
                 tailLen = keepTail(tail, tailLen, buf, n);
             }
         } catch (IOException e) {
-            // the store's side ended: closed by abort(), reset, or the client stopped reading (write failed)
-            clientGone = !upstream.isAlive();
+            // closed by abort(), reset, or the client stopped reading (then the goodbye below fails quietly too)
         }
+        // The store went away (cut by us, died, or ended the session): the client hears why, unless it asked to end,
+        // the store already said goodbye, or the stream is compressed (nothing can be injected into it then).
         String said = new String(tail, 0, tailLen, StandardCharsets.ISO_8859_1);
-        if (!clientGone && upstream.isAlive() && !dialect.endedBy(said)) {
+        if (upstream.isAlive() && !clientQuit && !compressed && !dialect.endedBy(said)) {
             log.info("{}: store side ended{}; telling the client", description,
                     abortReason == null ? "" : " (" + abortReason + ")");
             try {
@@ -86,6 +90,12 @@ final class ProxiedSession implements LoginHandoff.Backend {
         try {
             int n;
             while ((n = client.read(buf)) >= 0) {
+                if (!compressed && dialect.startsCompression(buf, n)) {
+                    compressed = true;
+                }
+                if (!compressed && dialect.endsSession(buf, n)) {
+                    clientQuit = true;
+                }
                 link.output().write(buf, 0, n);
                 link.output().flush();
             }
