@@ -6,6 +6,8 @@ import org.mailslot.core.net.AuthThrottle;
 import org.mailslot.core.net.Endpoint;
 import org.mailslot.core.net.TlsContext;
 import org.mailslot.core.net.TlsMode;
+import org.mailslot.cluster.dns.DirectoryZoneSource;
+import org.mailslot.cluster.dns.DnsResponder;
 import org.mailslot.cluster.vip.IpManager;
 import org.mailslot.cluster.vip.LinuxIpManager;
 import org.mailslot.cluster.vip.LoopbackIpManager;
@@ -93,7 +95,7 @@ public final class FrontNode implements RunningNode {
         }, authenticator, clock, handoff);
 
         listeners.listen(config.smtpListen(), config.smtp().net(), new SmtpService(SmtpMode.MX, config.smtp(), ctx,
-                new MasterDrop(router, config.front(), config.hostname(), clock)));
+                new MasterDrop(router, config.front(), config.hostname(), clock), MailNode.inboundChecks(config)));
         SmtpService submission = new SmtpService(SmtpMode.SUBMISSION, config.submission(), ctx);
         listeners.listen(config.submissionListen(), config.submission().net(), submission);
         listeners.listen(config.submissionTlsListen(), config.submission().net(), submission);
@@ -111,6 +113,12 @@ public final class FrontNode implements RunningNode {
         }
         heartbeat(directory);
         startVips(directory, clock);
+        if (config.dns().enabled()) {
+            DnsResponder dns = new DnsResponder(config.dns(),
+                    new DirectoryZoneSource(directory, config.vip().takeoverAfter(), clock)).start();
+            owned.add(dns);
+            listeners.record("dns", new Endpoint(config.dns().host(), dns.port(), TlsMode.NONE));
+        }
         log.info("front {} ready: {}", config.nodeName(), listeners.endpoints());
     }
 

@@ -107,7 +107,8 @@ public final class MailNode implements RunningNode {
         ProtocolContext ctx = new ProtocolContext(config.hostname(), directory, new LocalSlotAccess(stores),
                 authenticator, Clock.systemUTC());
 
-        listen(config.smtpListen(), config.smtp().net(), new SmtpService(SmtpMode.MX, config.smtp(), ctx), meters);
+        listen(config.smtpListen(), config.smtp().net(), new SmtpService(SmtpMode.MX, config.smtp(), ctx,
+                new org.mailslot.protocols.delivery.Ingest(ctx), inboundChecks(config)), meters);
         SmtpService submission = new SmtpService(SmtpMode.SUBMISSION, config.submission(), ctx);
         listen(config.submissionListen(), config.submission().net(), submission, meters);
         listen(config.submissionTlsListen(), config.submission().net(), submission, meters);
@@ -250,6 +251,12 @@ public final class MailNode implements RunningNode {
         FaultInjectingSlotStore.FaultPoint point = FaultInjectingSlotStore.FaultPoint.valueOf(crashAt.toUpperCase().replace('-', '_'));
         log.warn("MAILSLOT_TEST_CRASH_AT={}: this node halts at its first write that reaches {} (crash tests only)", crashAt, point);
         return SlotStores.withCrashPoint(config.dataDir(), config.store(), point);
+    }
+
+    /** SPF, DKIM, DMARC and spam checks for the MX, named after the MX's host name (also a front's). */
+    static org.mailslot.protocols.smtp.inbound.InboundChecks inboundChecks(NodeConfig config) {
+        String mx = config.smtp().hostname() != null ? config.smtp().hostname() : config.hostname();
+        return new org.mailslot.protocols.smtp.inbound.InboundChecks(config.inbound(), mx);
     }
 
     /** The configured certificate, the self-signed one generated into the data directory, or null. */

@@ -10,6 +10,7 @@ import org.mailslot.cluster.dns.DnsSettings;
 import org.mailslot.cluster.vip.VipSettings;
 import org.mailslot.protocols.auth.PlaintextAuth;
 import org.mailslot.protocols.imap.ImapSettings;
+import org.mailslot.protocols.outbound.OutboundSettings;
 import org.mailslot.protocols.outbound.QueueSettings;
 import org.mailslot.protocols.pop3.Pop3Settings;
 import org.mailslot.protocols.smtp.SmtpMode;
@@ -49,7 +50,8 @@ public record NodeConfig(
         FrontSettings front,
         VipSettings vip,
         DnsSettings dns,
-        InboundSettings inbound) {
+        InboundSettings inbound,
+        OutboundSettings outbound) {
 
     /** Whether this process is a front (a stateless proxy and MX) rather than a store node. */
     public boolean isFront() {
@@ -73,6 +75,12 @@ public record NodeConfig(
             throw new ConfigException("node.roles", "must include store or front");
         }
         return roles;
+    }
+
+    /** The {@code outbound} section; the HELO name defaults to node.hostname. */
+    private static OutboundSettings outbound(ConfigNode o, String hostname) {
+        OutboundSettings settings = OutboundSettings.from(o);
+        return settings.heloName() == null ? settings.withHeloName(hostname) : settings;
     }
 
     /** The {@code front} section: how a front reaches the store nodes. */
@@ -238,7 +246,8 @@ public record NodeConfig(
                 cluster(root.section("cluster"), hostname, tls),
                 roles(node), front(root.section("front")), VipSettings.from(root.section("vip")),
                 DnsSettings.from(root.section("dns")),
-                InboundSettings.from(root.section("inbound")));
+                InboundSettings.from(root.section("inbound")),
+                outbound(root.section("outbound"), hostname));
         config.requireTlsWhereNeeded();
         if (config.isFront() && config.cluster().secret() == null) {
             throw new ConfigException("cluster.secret", "a front logs in to the store nodes with it: set the same secret as theirs");
