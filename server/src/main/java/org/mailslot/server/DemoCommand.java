@@ -73,6 +73,13 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         return "127.0.0." + (11 + index);
     }
 
+    /** The demo's DNS port; front1 answers on 127.0.0.1, front2 on its own address (two cannot share one). */
+    static final int DNS_PORT = 5353;
+
+    static String dnsAddress(int frontIndex) {
+        return frontIndex == 0 ? "127.0.0.1" : frontAddress(frontIndex);
+    }
+
     /** front1 is 127.0.0.31, front2 127.0.0.32. */
     static String frontAddress(int index) {
         return "127.0.0." + (31 + index);
@@ -263,6 +270,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                   store-ports: { imap: 2143, pop3: 2110, submission: 2587, lmtp: 2424 }
                 vip:
                   ip-manager: loopback   # 127.0.0.0/8 needs no address added; production uses linux
+                dns:
+                  listen: {dns}   # authoritative for the zone and the hosted domains: try dig
+                  zone: example.test
+                  spf-extra: [ip4:127.0.0.11, ip4:127.0.0.12, ip4:127.0.0.13]   # outbound mail leaves from the store nodes
                 tls:
                   certificate: '{cert}'
                   private-key: '{key}'
@@ -285,6 +296,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 metrics:
                   listen: {ip}:2932
                 """.replace("{name}", FRONTS.get(index)).replace("{ip}", frontAddress(index))
+                .replace("{dns}", dnsAddress(index) + ":" + DNS_PORT)
                 .replace("{secret}", secret)
                 .replace("{cert}", tlsDir.resolve("cert.pem").toString().replace("'", "''"))
                 .replace("{key}", tlsDir.resolve("key.pem").toString().replace("'", "''"))
@@ -492,6 +504,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             n.put("log", child.log().toString());
             n.putArray("masters");
             n.set("services", frontStatuses.get(i).path("services"));
+        }
+        root.putObject("dns").put("host", dnsAddress(0)).put("port", DNS_PORT).put("zone", DOMAIN);
+        ObjectNode names = root.putObject("serviceNames");
+        for (String service : List.of("imap", "pop", "smtp", "mail", "www")) {
+            names.put(service, service + "." + DOMAIN);
         }
         ArrayNode vips = root.putArray("vips");
         directory.listVips().stream().filter(v -> VIPS.contains(v.address()))

@@ -66,6 +66,12 @@ final class DemoWelcome {
                 sb.append(String.format("  %-44s %s:%d%n", s[1], e.path("host").asText(), e.path("port").asInt()));
             }
         }
+        JsonNode dns = demo.path("dns");
+        if (!dns.isMissingNode()) {
+            sb.append("DNS for the zone and the hosted domains (the VIPs in a new order each time):\n")
+                    .append("  dig @").append(dns.path("host").asText()).append(" -p ").append(dns.path("port").asInt())
+                    .append(" imap.").append(dns.path("zone").asText()).append(" +short\n");
+        }
         sb.append("\nAccounts:\n");
         demo.path("accounts").forEach(a -> sb.append("  ").append(a.path("address").asText()).append("  password ")
                 .append(a.path("password").asText()).append('\n'));

@@ -93,6 +93,13 @@ class DemoTest {
                 assertThat(front.path("services").path("imap").path("host").asText()).isEqualTo(address);
                 nodePids.add(front.path("pid").asLong());
             }
+            assertThat(demo.path("dns").path("port").asInt()).isEqualTo(5353);
+            assertThat(demo.path("serviceNames").path("imap").asText()).isEqualTo("imap.example.test");
+            Process dig = new ProcessBuilder("dig", "@127.0.0.1", "-p", "5353", "imap.example.test", "A", "+short")
+                    .redirectErrorStream(true).start();
+            assertThat(dig.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(dig.getInputStream().readAllBytes()).lines().sorted().toList())
+                    .containsExactly("127.0.0.21", "127.0.0.22");
             List<String> vipOwners = new ArrayList<>();
             demo.path("vips").forEach(v -> vipOwners.add(v.path("address").asText() + "=" + v.path("owner").asText()));
             assertThat(vipOwners).hasSize(2).allMatch(v -> v.matches("127\\.0\\.0\\.2[12]=front[12]"));
