@@ -14,6 +14,13 @@ import org.mailslot.server.control.ControlServer;
 import org.mailslot.server.control.LocalSlotAdmin;
 import org.mailslot.protocols.auth.Authenticator;
 import org.mailslot.protocols.auth.ProxyToken;
+import org.mailslot.protocols.delivery.StoreOutbox;
+import org.mailslot.protocols.outbound.DkimSigner;
+import org.mailslot.protocols.outbound.HostedTransport;
+import org.mailslot.protocols.outbound.OutboundTransport;
+import org.mailslot.protocols.outbound.QueueRunner;
+import org.mailslot.protocols.outbound.RemoteTransport;
+import org.mailslot.protocols.outbound.SplitTransport;
 import org.mailslot.protocols.imap.ImapService;
 import org.mailslot.protocols.pop3.Pop3Service;
 import org.mailslot.protocols.smtp.SmtpMode;
@@ -109,7 +116,9 @@ public final class MailNode implements RunningNode {
 
         listen(config.smtpListen(), config.smtp().net(), new SmtpService(SmtpMode.MX, config.smtp(), ctx,
                 new org.mailslot.protocols.delivery.Ingest(ctx), inboundChecks(config)), meters);
-        SmtpService submission = new SmtpService(SmtpMode.SUBMISSION, config.submission(), ctx);
+        QueueRunner queue = startQueue(ctx, meters);
+        SmtpService submission = SmtpService.submission(config.submission(), ctx,
+                new StoreOutbox(ctx, config.queue().lifetime(), config.submission().saveToSent(), queue::wake));
         listen(config.submissionListen(), config.submission().net(), submission, meters);
         listen(config.submissionTlsListen(), config.submission().net(), submission, meters);
         listen(config.lmtpListen(), config.lmtp().net(), new SmtpService(SmtpMode.LMTP, config.lmtp(), ctx), meters);
@@ -251,6 +260,28 @@ public final class MailNode implements RunningNode {
         FaultInjectingSlotStore.FaultPoint point = FaultInjectingSlotStore.FaultPoint.valueOf(crashAt.toUpperCase().replace('-', '_'));
         log.warn("MAILSLOT_TEST_CRASH_AT={}: this node halts at its first write that reaches {} (crash tests only)", crashAt, point);
         return SlotStores.withCrashPoint(config.dataDir(), config.store(), point);
+    }
+
+    /**
+     * The queue runner of the slots this node masters: hosted recipients go to their slot's master over LMTP (the
+     * cluster's LMTP port is this node's own), the others to their MX hosts (or the smarthost), DKIM-signed.
+     */
+    private QueueRunner startQueue(ProtocolContext ctx, PrometheusMeterRegistry meters) {
+        Clock clock = Clock.systemUTC();
+        org.mailslot.front.SlotRouter router = new org.mailslot.front.SlotRouter(directory, config.cluster().roleRefresh());
+        owned.add(router);
+        int lmtpPort = config.lmtpListen().endpoint().map(Endpoint::port).filter(p -> p > 0)
+                .orElse(config.front().lmtpPort());
+        org.mailslot.front.FrontSettings reach = new org.mailslot.front.FrontSettings(config.front().imapPort(),
+                config.front().pop3Port(), config.front().submissionPort(), lmtpPort, config.front().connectTimeout(),
+                config.front().masterWait(), config.front().refresh());
+        OutboundTransport transport = new SplitTransport(directory::isHostedDomain,
+                new HostedTransport(directory, new org.mailslot.front.mx.MasterDrop(router, reach, config.hostname(), clock), clock),
+                new RemoteTransport(config.outbound(), new DkimSigner(directory::findDkimKey)));
+        QueueRunner runner = new QueueRunner(config.queue(), () -> roles.masteredSlots().stream()
+                .map(slot -> stores.slot(slot.id())).toList(), transport, config.hostname(), meters, clock).start();
+        owned.add(runner);
+        return runner;
     }
 
     /** SPF, DKIM, DMARC and spam checks for the MX, named after the MX's host name (also a front's). */

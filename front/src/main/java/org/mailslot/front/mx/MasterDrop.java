@@ -68,6 +68,7 @@ public final class MasterDrop implements MailDrop {
     @Override
     public List<Outcome> deliver(String sender, List<Recipient> recipients, MessageContent content, Instant date,
                                  ReplyScope scope) {
+        MailDrop.requireHosted(recipients);
         Map<Long, Account> accounts = new LinkedHashMap<>();
         recipients.forEach(r -> r.accounts().forEach(a -> accounts.putIfAbsent(a.id(), a)));
         Map<Integer, List<Account>> bySlot = new LinkedHashMap<>();

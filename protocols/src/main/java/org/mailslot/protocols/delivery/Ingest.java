@@ -51,6 +51,7 @@ public final class Ingest implements MailDrop {
 
     @Override
     public List<Outcome> deliver(String sender, List<Recipient> recipients, MessageContent content, Instant internalDate, ReplyScope scope) {
+        MailDrop.requireHosted(recipients);
         Map<Long, Account> accounts = new LinkedHashMap<>();
         recipients.forEach(r -> r.accounts().forEach(a -> accounts.putIfAbsent(a.id(), a)));
         Map<Long, AccountResult> results = new HashMap<>(deliverToSlots(accounts.values(), content, internalDate, true));
@@ -104,23 +105,6 @@ public final class Ingest implements MailDrop {
             }
         }
         return new Outcome.Delivered(accounts.size(), 0);
-    }
-
-    /**
-     * Appends a submitted message to the sender's {@code Sent} mailbox, flagged \Seen, against the account's quota.
-     * Throws {@link StoreException} or {@link SlotUnavailableException}.
-     */
-    public AppendResult saveSent(Account account, MessageContent content, Instant internalDate) {
-        SlotStore store = ctx.slots().storeFor(account);
-        try {
-            return store.append(account.id(), "Sent", content, Set.of("\\Seen"), internalDate, account.quotaBytes());
-        } catch (StoreException e) {
-            if (e.reason() != StoreException.Reason.NOT_FOUND) {
-                throw e;
-            }
-            store.createAccount(account.id()); // the account has not received mail yet: no mailboxes
-            return store.append(account.id(), "Sent", content, Set.of("\\Seen"), internalDate, account.quotaBytes());
-        }
     }
 
     private Outcome outcomeOf(Recipient r, Map<Long, AccountResult> results, Set<Long> graced) {

@@ -22,17 +22,35 @@ public interface MailDrop {
     /**
      * Delivers {@code content} to every recipient's accounts and returns one outcome per recipient, in order. Never
      * throws for a store or slot failure: those become {@link Outcome.TemporaryFailure}. {@code sender} is the
-     * envelope sender ("" for a bounce).
+     * envelope sender ("" for a bounce). Every recipient is {@linkplain Recipient#hosted() hosted}.
      */
     List<Outcome> deliver(String sender, List<Recipient> recipients, MessageContent content, Instant internalDate, ReplyScope scope);
 
-    /** One accepted recipient: the address as the client gave it and the accounts it resolved to (not empty). */
+    /** Refuses a recipient without accounts: a caller's mistake, which would otherwise count as delivered. */
+    static void requireHosted(List<Recipient> recipients) {
+        for (Recipient r : recipients) {
+            if (!r.hosted()) {
+                throw new IllegalArgumentException("recipient " + r.address() + " is not hosted here");
+            }
+        }
+    }
+
+    /**
+     * One accepted recipient: the address as the client gave it and the accounts it resolved to; no accounts for a
+     * recipient in another domain, which only submission accepts (for the outbound queue, never for a MailDrop).
+     */
     record Recipient(String address, List<Account> accounts) {
         public Recipient {
             accounts = List.copyOf(accounts);
-            if (accounts.isEmpty()) {
-                throw new IllegalArgumentException("recipient " + address + " has no account");
-            }
+        }
+
+        /** A recipient outside the hosted domains. */
+        public static Recipient remote(String address) {
+            return new Recipient(address, List.of());
+        }
+
+        public boolean hosted() {
+            return !accounts.isEmpty();
         }
     }
 

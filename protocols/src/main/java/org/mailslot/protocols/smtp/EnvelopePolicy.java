@@ -15,10 +15,10 @@ import java.util.List;
  * <ul>
  * <li>MX: recipients in hosted domains only ("Relay access denied" otherwise, always); unknown users 550 5.1.1.</li>
  * <li>LMTP: recipients must be hosted accounts; anything else 550 5.1.1.</li>
- * <li>Submission: the sender must be the logged-in account or one of its aliases; local recipients as on the MX;
- * remote recipients are refused until the outbound queue exists.</li>
- * <li>All: a recipient whose slot is unreachable gets 451 4.3.0, one whose account is full (or would be with the
- * declared SIZE) 452 4.2.2, so that a multi-recipient message is rarely refused after DATA.</li>
+ * <li>Submission: the sender must be the logged-in account or one of its aliases; any recipient goes to the outbound
+ * queue, but an unknown user in a hosted domain is refused at once (550 5.1.1) rather than bounced later.</li>
+ * <li>MX and LMTP: a recipient whose slot is unreachable gets 451 4.3.0, one whose account is full (or would be with
+ * the declared SIZE) 452 4.2.2, so that a multi-recipient message is rarely refused after DATA.</li>
  * </ul>
  */
 final class EnvelopePolicy {
@@ -64,13 +64,15 @@ final class EnvelopePolicy {
                 return switch (mode) {
                     case MX -> refuse(554, "5.7.1", "<" + printable(raw) + ">: Relay access denied", "relay");
                     case LMTP -> refuse(550, "5.1.1", "<" + printable(raw) + ">: not a local mailbox", "unknown");
-                    case SUBMISSION -> refuse(550, "5.7.1",
-                            "delivery to remote domains is not enabled on this server yet", "remote");
+                    case SUBMISSION -> new Decision.Accept(MailDrop.Recipient.remote(normalized));
                 };
             }
             List<Account> accounts = ctx.directory().resolveRecipient(normalized);
             if (accounts.isEmpty()) {
                 return refuse(550, "5.1.1", "<" + printable(raw) + ">: Recipient address rejected: User unknown", "unknown");
+            }
+            if (mode == SmtpMode.SUBMISSION) {
+                return new Decision.Accept(new MailDrop.Recipient(normalized, accounts)); // the queue retries
             }
             return switch (drop.precheck(accounts, Math.max(0, declaredSize))) {
                 case MailDrop.Outcome.Delivered ok -> new Decision.Accept(new MailDrop.Recipient(raw, accounts));

@@ -14,19 +14,20 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The end of DATA or BDAT LAST: hands the message to the {@link org.mailslot.protocols.delivery.MailDrop} and turns the outcomes into the reply (SMTP,
- * submission) or one reply per accepted recipient in RCPT order (LMTP, RFC 2033 4.2).
+ * The end of DATA or BDAT LAST: hands the message to the {@link org.mailslot.protocols.delivery.MailDrop} and turns
+ * the outcomes into the reply (SMTP) or one reply per accepted recipient in RCPT order (LMTP, RFC 2033 4.2).
  *
  * <p>SMTP can answer only once per message: 250 when every recipient's slot has it durably; 452 4.2.2 when every
  * account is over quota; 451 4.3.0 when any slot failed. In that last case the slots that did take the message keep
  * it, and the sender's retry duplicates it there: a window the RCPT-time slot check makes small but cannot close
- * without a spool of our own. Submission then copies the message to the sender's Sent mailbox.
+ * without a spool of our own. Submission goes to the outbound queue instead ({@link SubmissionQueueing}).
  */
 final class MessageDelivery {
     private static final Logger log = LoggerFactory.getLogger(MessageDelivery.class);
 
     /** The MX's checks (SPF, DKIM, DMARC, spamd); not run for submission and LMTP. */
     private final InboundChecks inbound;
+    private final SubmissionQueueing submission = new SubmissionQueueing();
 
     MessageDelivery(InboundChecks inbound) {
         this.inbound = inbound;
@@ -46,6 +47,10 @@ final class MessageDelivery {
             content = verdict.applyTo(content);
         }
         Instant now = s.ctx.clock().instant();
+        if (s.mode == SmtpMode.SUBMISSION) {
+            submission.finish(s, t, content, now, verb);
+            return;
+        }
         List<Outcome> outcomes;
         try {
             outcomes = s.drop.deliver(t.mail.sender(), t.recipients, content, now,
@@ -94,14 +99,6 @@ final class MessageDelivery {
             s.refuse(verb, Reply.of(452, "4.2.2", "Mailbox full, try again later"), "quota", false);
         } else {
             s.delivered();
-            if (s.mode == SmtpMode.SUBMISSION && s.settings.saveToSent() && s.user != null) {
-                try {
-                    s.ingest.saveSent(s.user, content, now);
-                } catch (RuntimeException e) {
-                    log.warn("{} {} delivered, but the copy to {}'s Sent mailbox failed: {}", s.conn.id(), t.id,
-                            s.user.address(), e.getMessage());
-                }
-            }
             s.reply(verb, Reply.of(250, "2.0.0", "Ok: delivered as " + t.id));
         }
     }

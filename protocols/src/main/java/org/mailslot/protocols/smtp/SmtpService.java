@@ -5,6 +5,7 @@ import org.mailslot.core.net.SessionHandler;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.delivery.Ingest;
 import org.mailslot.protocols.delivery.MailDrop;
+import org.mailslot.protocols.delivery.Outbox;
 import org.mailslot.protocols.smtp.inbound.InboundChecks;
 
 import java.io.IOException;
@@ -23,7 +24,7 @@ public final class SmtpService implements SessionHandler {
     private final SmtpSettings settings;
     private final ProtocolContext ctx;
     private final String hostname;
-    private final Ingest ingest;
+    private final Outbox outbox;
     private final MailDrop drop;
     private final EnvelopePolicy policy;
     private final Commands commands;
@@ -46,11 +47,24 @@ public final class SmtpService implements SessionHandler {
      * null: no checks, only forged Authentication-Results and X-Spam-* fields are removed.
      */
     public SmtpService(SmtpMode mode, SmtpSettings settings, ProtocolContext ctx, MailDrop drop, InboundChecks inbound) {
+        this(mode, settings, ctx, drop, inbound, null);
+    }
+
+    /**
+     * Submission on a store node: every accepted message goes to {@code outbox} (Sent and the slot's outbound queue
+     * in one replicated transaction). A front's submission needs none: its sessions are relayed after AUTH.
+     */
+    public static SmtpService submission(SmtpSettings settings, ProtocolContext ctx, Outbox outbox) {
+        return new SmtpService(SmtpMode.SUBMISSION, settings, ctx, new Ingest(ctx), null, outbox);
+    }
+
+    private SmtpService(SmtpMode mode, SmtpSettings settings, ProtocolContext ctx, MailDrop drop, InboundChecks inbound,
+                        Outbox outbox) {
         this.mode = mode;
         this.settings = settings;
         this.ctx = ctx;
         this.hostname = settings.hostname() != null ? settings.hostname() : ctx.hostname();
-        this.ingest = new Ingest(ctx);
+        this.outbox = outbox;
         this.drop = drop;
         this.policy = new EnvelopePolicy(mode, ctx, drop, hostname);
         MessageDelivery delivery = new MessageDelivery(inbound != null ? inbound : InboundChecks.stripOnly(hostname));
@@ -99,8 +113,8 @@ public final class SmtpService implements SessionHandler {
         return hostname;
     }
 
-    Ingest ingest() {
-        return ingest;
+    Outbox outbox() {
+        return outbox;
     }
 
     MailDrop drop() {

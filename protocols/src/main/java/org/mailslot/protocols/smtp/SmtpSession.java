@@ -4,7 +4,7 @@ import org.mailslot.core.net.Connection;
 import org.mailslot.core.net.Line;
 import org.mailslot.directory.Account;
 import org.mailslot.protocols.ProtocolContext;
-import org.mailslot.protocols.delivery.Ingest;
+import org.mailslot.protocols.delivery.Outbox;
 import org.mailslot.protocols.delivery.MailDrop;
 import org.mailslot.protocols.smtp.SmtpCommand.Verb;
 import org.slf4j.Logger;
@@ -29,7 +29,7 @@ final class SmtpSession {
     final SmtpSettings settings;
     final ProtocolContext ctx;
     final String hostname;
-    final Ingest ingest;
+    final Outbox outbox;
     final MailDrop drop;
     final EnvelopePolicy policy;
     private final SmtpService.Commands commands;
@@ -51,7 +51,7 @@ final class SmtpSession {
         this.settings = service.settings();
         this.ctx = service.context();
         this.hostname = service.hostname();
-        this.ingest = service.ingest();
+        this.outbox = service.outbox();
         this.drop = service.drop();
         this.policy = service.policy();
         this.commands = commands;

@@ -13,6 +13,13 @@ import org.mailslot.directory.DirectorySettings;
 import org.mailslot.protocols.ProtocolContext;
 import org.mailslot.protocols.auth.Authenticator;
 import org.mailslot.protocols.auth.PlaintextAuth;
+import org.mailslot.protocols.delivery.Ingest;
+import org.mailslot.protocols.delivery.StoreOutbox;
+import org.mailslot.protocols.outbound.HostedTransport;
+import org.mailslot.protocols.outbound.OutboundTransport;
+import org.mailslot.protocols.outbound.QueueRunner;
+import org.mailslot.protocols.outbound.QueueSettings;
+import org.mailslot.protocols.outbound.SplitTransport;
 import org.mailslot.store.DeliveryTarget;
 import org.mailslot.store.Mailbox;
 import org.mailslot.store.MessageContent;
@@ -51,6 +58,7 @@ final class SmtpHarness implements AutoCloseable {
     final ProtocolContext ctx;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Map<SmtpMode, LineServer> servers = new EnumMap<>(SmtpMode.class);
+    final QueueRunner queue;
     final Account alice;
     final Account bob;
     final Account carol;
@@ -83,11 +91,22 @@ final class SmtpHarness implements AutoCloseable {
         Authenticator auth = new Authenticator(directory, new AuthThrottle(Duration.ZERO, Duration.ZERO, Clock.systemUTC()),
                 PlaintextAuth.NEVER);
         ctx = new ProtocolContext(HOST, directory, account -> stores.slot(account.slotId()), auth, Clock.systemUTC());
+        // submission queues; the harness runs the queue as part of each submission, so a test sees the delivery
+        // when it has the 250: hosted recipients get it, remote ones are deferred (remote transport: remoteReplies)
+        queue = new QueueRunner(QueueSettings.defaults(), () -> stores.openSlotIds().stream().map(stores::slot).toList(),
+                new SplitTransport(directory::isHostedDomain, new HostedTransport(directory, new Ingest(ctx), Clock.systemUTC()),
+                        (envelope, content) -> envelope.recipients().stream().map(r -> new OutboundTransport.RecipientResult(
+                                r, OutboundTransport.RecipientResult.Status.TEMPORARY, 451, "4.4.1",
+                                "451 4.4.1 the test harness sends nothing out", null)).toList()),
+                HOST, meters, Clock.systemUTC());
         for (SmtpMode mode : SmtpMode.values()) {
             SmtpSettings settings = settings(yaml + "\nspool-dir: " + spool + "\n", mode);
             TlsMode tlsMode = mode == SmtpMode.LMTP ? TlsMode.NONE : TlsMode.STARTTLS;
+            SmtpService service = mode == SmtpMode.SUBMISSION
+                    ? SmtpService.submission(settings, ctx, new StoreOutbox(ctx, Duration.ofDays(5), settings.saveToSent(), queue::runOnce))
+                    : new SmtpService(mode, settings, ctx);
             servers.put(mode, new LineServer(mode.name().toLowerCase(), new Endpoint("127.0.0.1", 0, tlsMode),
-                    settings.net(), tls, new SmtpService(mode, settings, ctx), meters).start());
+                    settings.net(), tls, service, meters).start());
         }
     }
 
@@ -148,6 +167,7 @@ final class SmtpHarness implements AutoCloseable {
     @Override
     public void close() {
         servers.values().forEach(LineServer::close);
+        queue.close();
         stores.close();
         directory.close();
     }

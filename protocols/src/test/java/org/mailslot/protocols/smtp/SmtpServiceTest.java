@@ -298,12 +298,19 @@ class SmtpServiceTest {
             assertThat(c.cmd("MAIL FROM:<bob@example.com>")).startsWith("553 5.7.1");
             assertThat(c.cmd("MAIL FROM:<>")).startsWith("553 5.7.1");
             assertThat(c.cmd("MAIL FROM:<alice@example.com> AUTH=<>")).startsWith("250");
-            assertThat(c.cmd("RCPT TO:<friend@remote.example>"))
-                    .isEqualTo("550 5.7.1 delivery to remote domains is not enabled on this server yet");
+            // remote recipients go to the outbound queue too; unknown local users are refused at once
+            assertThat(c.cmd("RCPT TO:<friend@remote.example>")).startsWith("250");
+            assertThat(c.cmd("RCPT TO:<nobody@example.com>")).startsWith("550 5.1.1");
             assertThat(c.cmd("RCPT TO:<bob@example.com>")).startsWith("250");
             assertThat(c.cmd("DATA")).startsWith("354");
-            c.send("Subject: " + subject + "\r\n\r\nhello bob\r\n.\r\n");
-            assertThat(c.read()).startsWith("250 2.0.0");
+            c.send("From: Alice <alice@example.com>\r\nSubject: " + subject + "\r\n\r\nhello bob\r\n.\r\n");
+            assertThat(c.read()).startsWith("250 2.0.0 Ok: queued as ");
+            // the author must be the user too (RFC 6409 8.1)
+            assertThat(c.cmd("MAIL FROM:<alice@example.com>")).startsWith("250");
+            assertThat(c.cmd("RCPT TO:<bob@example.com>")).startsWith("250");
+            assertThat(c.cmd("DATA")).startsWith("354");
+            c.send("From: bob@example.com\r\nSubject: forged author\r\n\r\nhi\r\n.\r\n");
+            assertThat(c.read()).startsWith("553 5.7.1 From <bob@example.com> is not an address of alice@example.com");
             // an alias that reaches alice is hers to send from
             assertThat(c.cmd("MAIL FROM:<sales@example.com>")).startsWith("250");
         }

@@ -19,7 +19,7 @@ import java.util.Locale;
  * <p>Bounded: at most {@link #MAX_FIELDS} fields are listed (later ones are neither checked nor removed) and at most
  * {@link #MAX_VALUE} characters of a value are kept.
  */
-final class HeaderFields {
+public final class HeaderFields {
     static final int MAX_FIELDS = 2000;
     static final int MAX_VALUE = 16 * 1024;
 
@@ -27,8 +27,8 @@ final class HeaderFields {
      * One field: {@code name} as written (null for a line that is not a field, such as an mbox "From " line),
      * {@code start}..{@code end} its octets including the final line ending, {@code value} unfolded and trimmed.
      */
-    record Field(String name, long start, long end, String value) {
-        boolean is(String other) {
+    public record Field(String name, long start, long end, String value) {
+        public boolean is(String other) {
             return name != null && name.equalsIgnoreCase(other);
         }
 
@@ -39,7 +39,8 @@ final class HeaderFields {
 
     private HeaderFields() {}
 
-    static List<Field> read(MessageContent content) throws IOException {
+    /** The message's header fields (see the class comment for the bounds). */
+    public static List<Field> read(MessageContent content) throws IOException {
         try (InputStream in = new BufferedInputStream(content.open(), 16 * 1024)) {
             return read(in);
         }
