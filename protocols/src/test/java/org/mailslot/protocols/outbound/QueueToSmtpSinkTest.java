@@ -1,5 +1,7 @@
 package org.mailslot.protocols.outbound;
 
+import org.mailslot.core.testing.SmtpSink;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package org.mailslot.protocols.outbound;
 
+import org.mailslot.core.testing.SmtpSink;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package org.mailslot.protocols.outbound;
 
+import org.mailslot.core.testing.SmtpSink;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailslot.protocols.smtp.client.ClientSettings;

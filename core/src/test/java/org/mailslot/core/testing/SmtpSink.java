@@ -1,4 +1,4 @@
-package org.mailslot.protocols.outbound;
+package org.mailslot.core.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,15 +13,15 @@ import java.util.stream.Stream;
 /**
  * Postfix's smtp-sink (Debian's postfix package) as a remote MX on a loopback address, each accepted message dumped
  * to a file in {@code dumps}. {@code options} are smtp-sink's, e.g. {@code -r RCPT} (4xx to every RCPT) or
- * {@code -f RCPT} (5xx).
+ * {@code -f RCPT} (5xx). Shared by the tests of several modules (core's test jar).
  */
-final class SmtpSink implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/sbin/smtp-sink");
+public final class SmtpSink implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/sbin/smtp-sink");
 
     private final Process process;
-    final Path dumps;
+    public final Path dumps;
 
-    SmtpSink(String address, int port, String hostname, Path dumps, String... options) throws IOException {
+    public SmtpSink(String address, int port, String hostname, Path dumps, String... options) throws IOException {
         this.dumps = Files.createDirectories(dumps);
         // smtp-sink drops root privileges for -u: the dump folder must be writable by that user
         Files.setPosixFilePermissions(dumps, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -56,7 +56,7 @@ final class SmtpSink implements AutoCloseable {
     }
 
     /** The dumped messages (smtp-sink's headers first, then the message as received). */
-    List<String> messages() throws IOException {
+    public List<String> messages() throws IOException {
         try (Stream<Path> files = Files.list(dumps)) {
             List<String> out = new ArrayList<>();
             for (Path p : files.sorted().toList()) {
