@@ -168,6 +168,39 @@ class FrontProxyTest {
                 }
             }
             assertThat(sessions).isEqualTo(160);
+            // precise answers at the front's MX: a malformed address, an oversize declaration, an oversize message
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", front.port("smtp"))) {
+                s.setSoTimeout(10_000);
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                var out = s.getOutputStream();
+                java.util.function.Function<String, String> cmd = line -> {
+                    try {
+                        out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        String reply;
+                        do {
+                            reply = in.readLine();
+                        } while (reply != null && reply.length() > 3 && reply.charAt(3) == '-');
+                        return reply;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                };
+                assertThat(in.readLine()).startsWith("220 ");
+                assertThat(cmd.apply("EHLO fuzz.test")).startsWith("250 ");
+                assertThat(cmd.apply("MAIL FROM:<x@elsewhere.test> SIZE=99999999999")).startsWith("552 5.3.4");
+                assertThat(cmd.apply("MAIL FROM:<x@elsewhere.test>")).startsWith("250");
+                assertThat(cmd.apply("RCPT TO:<a@@b..example>")).startsWith("501 5.1.3");
+                assertThat(cmd.apply("RCPT TO:<" + alice + ">")).startsWith("250");
+                assertThat(cmd.apply("DATA")).startsWith("354");
+                byte[] line = ("x".repeat(998) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                for (int i = 0; i < 55_000; i++) { // 55 MB, over the default 50 MB message size limit
+                    out.write(line);
+                }
+                out.write(".\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertThat(in.readLine()).startsWith("552 5.3.4");
+            }
             try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
                 assertThat(imap.login(alice, StoreCluster.PASSWORD).ok()).isTrue();
             }
