@@ -144,6 +144,8 @@ public final class MasterDrop implements MailDrop {
             if (pending.isEmpty()) {
                 return results;
             }
+            log.info("slot {}: {} for {}; looking for the slot's master again", slot, problem,
+                    pending.stream().map(Account::address).toList());
             if (clock.millis() >= deadline) {
                 log.warn("slot {}: no master took the message for {} within {}: {}", slot,
                         pending.stream().map(Account::address).toList(), settings.masterWait(), problem);
