@@ -1,6 +1,6 @@
-# Shared by lmtp-smtp.sh, pop3-retr.sh and imap-load.sh: build mailslot, start one mailslot node and one Dovecot
-# instance (own config, own ports on 127.0.0.1, own data under $WORK), create accounts on both, count
-# deliveries, stop everything on exit. Sourced, not run.
+# Shared by the scripts in bench/ (lmtp-smtp.sh, pop3-retr.sh, imap-load.sh, replication.sh, front-proxy.sh):
+# build mailslot, start one mailslot node and one Dovecot instance (own config, own ports on 127.0.0.1, own data
+# under $WORK), create accounts on both, count deliveries, stop everything on exit. Sourced, not run.
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
@@ -41,6 +41,14 @@ require_root_and_tools() {
   done
 }
 
+# Dies when something already answers on one of the addresses.
+require_free_ports() { # host:port...
+  local a
+  for a in "$@"; do
+    if (exec 3<>"/dev/tcp/${a%:*}/${a##*:}") 2>/dev/null; then die "$a is already in use"; fi
+  done
+}
+
 # Builds server/$MAILSLOT_BUILD/mailslot.jar when it is missing or older than any source or pom.
 build_mailslot() {
   if [ -f "$JAR" ] \
@@ -48,10 +56,11 @@ build_mailslot() {
      && [ -z "$(find "$ROOT" -maxdepth 2 -name pom.xml -newer "$JAR" -print -quit)" ]; then
     return 0
   fi
-  log "building mailslot into server/$MAILSLOT_BUILD (tests skipped)"
+  log "building mailslot into server/$MAILSLOT_BUILD (tests compiled, not run)"
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-  (cd "$ROOT" && { mvn -B -q -ntp -o "-Dmailslot.build=$MAILSLOT_BUILD" -Dmaven.test.skip=true package \
-      || mvn -B -q -ntp "-Dmailslot.build=$MAILSLOT_BUILD" -Dmaven.test.skip=true package; }) >&2 \
+  # -DskipTests, not -Dmaven.test.skip: other modules' tests depend on core's test jar, which must be built
+  (cd "$ROOT" && { mvn -B -q -ntp -o "-Dmailslot.build=$MAILSLOT_BUILD" -DskipTests package \
+      || mvn -B -q -ntp "-Dmailslot.build=$MAILSLOT_BUILD" -DskipTests package; }) >&2 \
     || die "mailslot does not build"
 }
 
@@ -84,9 +93,13 @@ make_workdir() {
 }
 
 wait_port() { # port seconds
+  wait_host_port 127.0.0.1 "$1" "$2"
+}
+
+wait_host_port() { # host port seconds
   local i
-  for i in $(seq $(( $2 * 5 ))); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+  for i in $(seq $(( $3 * 5 ))); do
+    if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
     sleep 0.2
   done
   return 1
