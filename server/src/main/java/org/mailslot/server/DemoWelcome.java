@@ -53,12 +53,11 @@ final class DemoWelcome {
             sb.append(" Slots ").append(ranges(outOfSync)).append(" are still being copied to their replicas.");
         }
         String host = demo.path("services").path("imap").path("host").asText();
-        sb.append("\n\nThe fronts hold the VIPs ");
         List<String> vips = new ArrayList<>();
         demo.path("vips").forEach(v -> vips.add(v.path("address").asText() + " (" + v.path("owner").asText() + ")"));
-        sb.append(String.join(" and ", vips)).append(": point a mail client at either, for any account; the front\n")
-                .append("logs in at the node that masters the account's slot (self-signed certificate, plaintext login\n")
-                .append("allowed on loopback):\n");
+        sb.append("\n\nThe fronts hold the VIPs ").append(String.join(" and ", vips)).append(".\n")
+                .append("Point a mail client at either, for any account: the front logs in at the node that masters the\n")
+                .append("account's slot (self-signed certificate, plaintext login allowed on loopback):\n");
         JsonNode services = demo.path("services");
         for (String[] s : SERVICES) {
             JsonNode e = services.path(s[0]);
