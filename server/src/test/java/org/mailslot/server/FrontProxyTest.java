@@ -204,6 +204,13 @@ class FrontProxyTest {
             try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
                 assertThat(imap.login(alice, StoreCluster.PASSWORD).ok()).isTrue();
             }
+            // failed logins are throttled by the front itself, per client address and per account
+            for (int i = 0; i < 3; i++) {
+                try (MailClients.Imap imap = new MailClients.Imap("127.0.0.1", front.port("imap"))) {
+                    assertThat(imap.login(alice, "wrong-" + i).tagged()).startsWith("NO [AUTHENTICATIONFAILED]");
+                }
+            }
+            assertThat(front.log()).contains("authentication failed for '" + alice + "' from 127.0.0.1 (failure 3 for this address");
             assertThat(front.log()).doesNotContain("incident", "Exception in thread");
         }
     }
