@@ -1,5 +1,7 @@
 package org.mailslot.cluster;
 
+import org.mailslot.core.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.mailslot.directory;
 
+import org.mailslot.core.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailslot.directory.DirectoryException.Reason.NOT_FOUND;
 import static org.mailslot.directory.Fixtures.fails;
@@ -15,7 +17,7 @@ class ScrubsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
     void aRequestStaysUntilTheScrubThatAnswersItIsRecorded(Backend backend) {
-        LeasesTest.TestClock clock = new LeasesTest.TestClock();
+        TestClock clock = new TestClock();
         try (Directory d = Directory.open(backend.settings(), clock)) {
             d.registerNode("store1", "10.0.0.1");
             d.ensureSlots("store1", 2);

@@ -1,5 +1,7 @@
 package org.mailslot.directory;
 
+import org.mailslot.core.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailslot.directory.DirectoryException.Reason.EXISTS;
 import static org.mailslot.directory.DirectoryException.Reason.INVALID;
@@ -27,7 +29,7 @@ class VipsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
     void addListRemoveInNumericOrderWithCanonicalText(Backend backend) {
-        LeasesTest.TestClock clock = new LeasesTest.TestClock();
+        TestClock clock = new TestClock();
         try (Directory d = Directory.open(backend.settings(), clock)) {
             d.addVip("192.0.2.10", null);
             d.addVip("2001:DB8:0:0:0:0:0:1", "eth1");
@@ -56,7 +58,7 @@ class VipsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
     void holdersChangeOnlyFromTheExpectedOne(Backend backend) {
-        LeasesTest.TestClock clock = new LeasesTest.TestClock();
+        TestClock clock = new TestClock();
         try (Directory d = fronts(Directory.open(backend.settings(), clock))) {
             d.addVip("192.0.2.10", null);
             assertThat(d.assignVip("192.0.2.10", "front2", "front1")).isFalse(); // nobody holds it
@@ -79,7 +81,7 @@ class VipsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
     void aPlannedMoveIsHandedOverByTheHolderAfterItLetGo(Backend backend) {
-        LeasesTest.TestClock clock = new LeasesTest.TestClock();
+        TestClock clock = new TestClock();
         try (Directory d = fronts(Directory.open(backend.settings(), clock))) {
             d.addVip("192.0.2.10", null);
             d.assignVip("192.0.2.10", null, "front1");
@@ -117,7 +119,7 @@ class VipsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.mailslot.directory.Backend#all")
     void frontsAndTheirVipHeartbeats(Backend backend) {
-        LeasesTest.TestClock clock = new LeasesTest.TestClock();
+        TestClock clock = new TestClock();
         try (Directory d = fronts(Directory.open(backend.settings(), clock))) {
             Instant at = clock.now.minusMillis(300);
             d.vipHeartbeat("front1", at);

@@ -1,5 +1,7 @@
 package org.mailslot.server;
 
+import org.mailslot.core.testing.TestClock;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +72,7 @@ class OutboundFailoverTest {
     final Map<String, Integer> replicationPorts = new ConcurrentHashMap<>();
     final Map<String, Node> nodes = new ConcurrentHashMap<>();
     final RemoteMx mx = new RemoteMx();
-    final TestClock clock = new TestClock();
+    final TestClock clock = TestClock.atRealTime();
     Account alice;
     int slot;
 
@@ -105,26 +107,6 @@ class OutboundFailoverTest {
             }
             afterAccepting.run();
             return out;
-        }
-    }
-
-    /** A clock the test moves (the runners' clock: when entries are due). */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

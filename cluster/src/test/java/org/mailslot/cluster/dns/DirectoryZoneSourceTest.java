@@ -1,5 +1,7 @@
 package org.mailslot.cluster.dns;
 
+import org.mailslot.core.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -10,7 +12,6 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailslot.cluster.TestClock;
 import org.mailslot.directory.Directory;
 import org.mailslot.directory.DirectorySettings;
 import org.mailslot.directory.NodeRole;

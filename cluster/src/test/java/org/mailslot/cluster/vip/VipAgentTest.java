@@ -1,5 +1,7 @@
 package org.mailslot.cluster.vip;
 
+import org.mailslot.core.testing.TestClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -18,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailslot.cluster.TestClock;
 import org.mailslot.directory.Directory;
 import org.mailslot.directory.DirectorySettings;
 import org.mailslot.directory.NodeRole;

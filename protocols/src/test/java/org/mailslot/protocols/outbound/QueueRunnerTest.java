@@ -1,5 +1,7 @@
 package org.mailslot.protocols.outbound;
 
+import org.mailslot.core.testing.TestClock;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.BodyPart;
 import jakarta.mail.internet.MimeMultipart;
@@ -40,7 +42,7 @@ class QueueRunnerTest {
     @TempDir
     Path dir;
     SlotStore store;
-    final MovableClock clock = new MovableClock();
+    final TestClock clock = TestClock.atRealTime();
     final ScriptedTransport transport = new ScriptedTransport();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     QueueRunner runner;

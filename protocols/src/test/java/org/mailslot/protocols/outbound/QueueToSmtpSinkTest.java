@@ -1,5 +1,7 @@
 package org.mailslot.protocols.outbound;
 
+import org.mailslot.core.testing.TestClock;
+
 import org.mailslot.core.testing.SmtpSink;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,7 +38,7 @@ class QueueToSmtpSinkTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = probe.getLocalPort();
         }
-        MovableClock clock = new MovableClock();
+        TestClock clock = TestClock.atRealTime();
         QueueSettings settings = QueueSettings.defaults().withBackoff(Duration.ofMinutes(1), Duration.ofMinutes(10));
         try (TestDns dns = new TestDns().mx("later.example", 10, "mx.later.example").a("mx.later.example", "127.0.0.12")
                 .mx("never.example", 10, "mx.never.example").a("mx.never.example", "127.0.0.13");
