@@ -54,7 +54,7 @@ public final class FrontNode implements RunningNode {
     private static final Logger log = LoggerFactory.getLogger(FrontNode.class);
 
     private final NodeConfig config;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Owned owned = new Owned();
     private Listeners listeners;
     private TlsContext tls;
     private VipAgent vips;
@@ -192,13 +192,7 @@ public final class FrontNode implements RunningNode {
         if (listeners != null) {
             listeners.close();
         }
-        for (AutoCloseable c : owned.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
-            }
-        }
+        owned.close();
         log.info("front {} stopped", config.nodeName());
     }
 }

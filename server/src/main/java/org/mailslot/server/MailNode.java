@@ -62,7 +62,7 @@ public final class MailNode implements RunningNode {
     private static final Logger log = LoggerFactory.getLogger(MailNode.class);
 
     private final NodeConfig config;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Owned owned = new Owned();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private Listeners listeners;
     private Directory directory;
@@ -343,13 +343,7 @@ public final class MailNode implements RunningNode {
         if (listeners != null) {
             listeners.close();
         }
-        for (AutoCloseable c : owned.reversed()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.getMessage());
-            }
-        }
+        owned.close();
         log.info("node {} stopped", config.nodeName());
     }
 }
