@@ -228,12 +228,16 @@ class FrontProxyTest {
                 assertThat(imap.command("AUTHENTICATE PLAIN " + SaslPlain.encode(alice, mallory, StoreCluster.PASSWORD)).tagged())
                         .startsWith("NO");
                 // a token made with another secret is refused
-                String forged = new ProxyToken("not-the-cluster-secret-xx", Clock.systemUTC()).issue(alice);
+                String forged = new ProxyToken("not-the-cluster-secret-xx", Clock.systemUTC()).issue(alice, "192.0.2.7:40000");
                 assertThat(imap.command("AUTHENTICATE PLAIN " + SaslPlain.encode(alice, ProxyToken.PROXY_USER, forged)).tagged())
                         .startsWith("NO");
-                String real = new ProxyToken(StoreCluster.SECRET, Clock.systemUTC()).issue(alice);
+                String real = new ProxyToken(StoreCluster.SECRET, Clock.systemUTC()).issue(alice, "192.0.2.7:40000");
                 assertThat(imap.command("AUTHENTICATE PLAIN " + SaslPlain.encode(alice, ProxyToken.PROXY_USER, real)).tagged())
                         .startsWith("OK");
+                // the store names the client the token carries, not the front, from then on
+                assertThat(StoreCluster.await(Duration.ofSeconds(5), () -> logOf(cluster.node(1))
+                        .contains("logged in as " + alice + " by proxy login"))).isTrue();
+                assertThat(logOf(cluster.node(1))).contains("for client 192.0.2.7:40000", "from 192.0.2.7: logged in as " + alice);
             }
         }
     }
@@ -344,6 +348,14 @@ class FrontProxyTest {
                         ids.size() - present.size());
                 assertThat(present).as("every acknowledged message is in the mailbox").containsAll(acknowledged);
             }
+        }
+    }
+
+    private static String logOf(NodeProcess node) {
+        try {
+            return node.log();
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

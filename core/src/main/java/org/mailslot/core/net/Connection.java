@@ -34,6 +34,7 @@ public final class Connection implements AutoCloseable {
     private int end;
     private long transferDeadline; // nanoTime; 0 = none
     private long bytesRead;
+    private volatile InetSocketAddress forwardedClient;
 
     Connection(String id, Socket socket, NetSettings settings, TlsContext tls, ProtocolMetrics metrics) throws IOException {
         this.id = id;
@@ -64,8 +65,18 @@ public final class Connection implements AutoCloseable {
         return metrics;
     }
 
+    /** The client: the socket's peer, or the client a front relays for once its proxy login named it. */
     public InetSocketAddress remote() {
-        return (InetSocketAddress) socket.getRemoteSocketAddress();
+        InetSocketAddress forwarded = forwardedClient;
+        return forwarded != null ? forwarded : (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    /**
+     * A front relays this session for {@code client} (proven by its proxy token): from now on {@link #remote()} names
+     * the client, so logs and Received headers do too. Connection limits were applied to the front's address.
+     */
+    public void forwardedClient(InetSocketAddress client) {
+        this.forwardedClient = client;
     }
 
     public InetSocketAddress local() {

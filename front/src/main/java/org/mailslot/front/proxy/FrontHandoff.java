@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -40,11 +41,15 @@ public final class FrontHandoff implements LoginHandoff {
 
     @Override
     public Backend open(Protocol protocol, Account account, Connection client) {
-        return open(protocol, account, client.id());
+        InetSocketAddress from = client.remote();
+        return open(protocol, account, client.id(), from.getAddress().getHostAddress() + ":" + from.getPort());
     }
 
-    /** {@link #open(Protocol, Account, Connection)} for the client session {@code clientId} (log lines). */
-    Backend open(Protocol protocol, Account account, String clientId) {
+    /**
+     * {@link #open(Protocol, Account, Connection)} for the client session {@code clientId} (log lines) at
+     * {@code clientAddress} ("host:port", named in the proxy token).
+     */
+    Backend open(Protocol protocol, Account account, String clientId, String clientAddress) {
         Dialect dialect = Dialect.of(protocol);
         int slot = account.slotId();
         long deadline = clock.millis() + settings.masterWait().toMillis();
@@ -56,7 +61,7 @@ public final class FrontHandoff implements LoginHandoff {
                 BackendLink link = null;
                 try {
                     link = BackendLink.connect(r.address(), dialect.port(settings), settings.connectTimeout());
-                    String plain = SaslPlain.encode(account.address(), ProxyToken.PROXY_USER, tokens.issue(account.address()));
+                    String plain = SaslPlain.encode(account.address(), ProxyToken.PROXY_USER, tokens.issue(account.address(), clientAddress));
                     String reply = dialect.login(link, plain, hostname);
                     ProxiedSession session = new ProxiedSession(link, dialect, reply,
                             protocol.name().toLowerCase() + " " + clientId + " " + account.address() + " via " + r.node());

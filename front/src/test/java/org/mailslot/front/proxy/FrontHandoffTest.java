@@ -115,7 +115,7 @@ class FrontHandoffTest {
     void aStoreThatIsNotMasterYetIsAskedAgainUntilItIs() {
         serve(n -> n < 3 ? "* OK ready\r\n|P1 NO [UNAVAILABLE] not master\r\n"
                 : "* OK ready\r\n|P1 OK [CAPABILITY IMAP4rev2] Logged in\r\n");
-        try (LoginHandoff.Backend backend = handoff(Duration.ofSeconds(10)).open(LoginHandoff.Protocol.IMAP, alice, "c1")) {
+        try (LoginHandoff.Backend backend = handoff(Duration.ofSeconds(10)).open(LoginHandoff.Protocol.IMAP, alice, "c1", "192.0.2.7:40000")) {
             assertThat(backend.loginReply()).isEqualTo("OK [CAPABILITY IMAP4rev2] Logged in");
         }
         assertThat(connections.get()).isEqualTo(4);
@@ -125,7 +125,7 @@ class FrontHandoffTest {
     @Test
     void aRefusedTokenIsNotRetried() {
         serve(n -> "* OK ready\r\n|P1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
-        assertThatThrownBy(() -> handoff(Duration.ofSeconds(10)).open(LoginHandoff.Protocol.IMAP, alice, "c1"))
+        assertThatThrownBy(() -> handoff(Duration.ofSeconds(10)).open(LoginHandoff.Protocol.IMAP, alice, "c1", "192.0.2.7:40000"))
                 .isInstanceOf(SlotUnavailableException.class).hasMessageContaining("refused the proxy login");
         assertThat(connections.get()).isEqualTo(1);
     }
@@ -139,7 +139,7 @@ class FrontHandoffTest {
             case 2 -> huge;
             default -> "+OK this is POP3\r\n|+OK\r\n";
         });
-        assertThatThrownBy(() -> handoff(Duration.ofSeconds(2)).open(LoginHandoff.Protocol.IMAP, alice, "c1"))
+        assertThatThrownBy(() -> handoff(Duration.ofSeconds(2)).open(LoginHandoff.Protocol.IMAP, alice, "c1", "192.0.2.7:40000"))
                 .isInstanceOf(SlotUnavailableException.class);
         assertThat(connections.get()).isGreaterThanOrEqualTo(4);
     }
@@ -148,9 +148,9 @@ class FrontHandoffTest {
     void submissionAndPop3SpeakTheirOwnDialogue() {
         serve(n -> n == 0 ? "220 store ESMTP\r\n|250-store\r\n250 AUTH PLAIN\r\n" : "+OK ready\r\n|+OK Logged in, 0 messages\r\n");
         // the SMTP fake answers EHLO, then nothing more: the AUTH reply never comes and the front gives up
-        assertThatThrownBy(() -> handoff(Duration.ofMillis(500)).open(LoginHandoff.Protocol.SUBMISSION, alice, "c1"))
+        assertThatThrownBy(() -> handoff(Duration.ofMillis(500)).open(LoginHandoff.Protocol.SUBMISSION, alice, "c1", "192.0.2.7:40000"))
                 .isInstanceOf(SlotUnavailableException.class);
-        try (LoginHandoff.Backend backend = handoff(Duration.ofSeconds(5)).open(LoginHandoff.Protocol.POP3, alice, "c2")) {
+        try (LoginHandoff.Backend backend = handoff(Duration.ofSeconds(5)).open(LoginHandoff.Protocol.POP3, alice, "c2", "192.0.2.7:40000")) {
             assertThat(backend.loginReply()).isEqualTo("+OK Logged in, 0 messages");
         }
         assertThat(received).anyMatch(l -> l.startsWith("EHLO front.test")).anyMatch(l -> l.startsWith("AUTH PLAIN "));

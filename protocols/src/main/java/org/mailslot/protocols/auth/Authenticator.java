@@ -8,6 +8,7 @@ import org.mailslot.directory.DirectoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
@@ -51,9 +52,12 @@ public final class Authenticator {
             return authenticate(c, plain.user(), plain.password());
         }
         try {
-            if (proxy != null && plain.proxyLogin() && proxy.verify(plain.authz(), plain.password())) {
+            Optional<String> client = proxy != null && plain.proxyLogin()
+                    ? proxy.verify(plain.authz(), plain.password()) : Optional.empty();
+            if (client.isPresent()) {
                 Optional<Account> account = directory.findAccount(plain.authz());
                 if (account.isPresent()) {
+                    forward(c, client.get());
                     return account;
                 }
             }
@@ -103,6 +107,21 @@ public final class Authenticator {
             return Optional.empty();
         } finally {
             Arrays.fill(password, '\0');
+        }
+    }
+
+    /** The session is now the client's the front relays for: logs and Received headers name it. */
+    private static void forward(Connection c, String client) {
+        int colon = client.lastIndexOf(':');
+        try {
+            String host = client.substring(0, colon);
+            int port = Integer.parseInt(client.substring(colon + 1));
+            log.info("{} {} proxy login from front {} for client {}", c.metrics().protocol(), c.id(),
+                    c.remote().getAddress().getHostAddress(), printable(client));
+            c.forwardedClient(new InetSocketAddress(java.net.InetAddress.ofLiteral(host.replace("[", "").replace("]", "")), port));
+        } catch (RuntimeException e) {
+            log.warn("{} {} proxy login names a client that is not an address: '{}'", c.metrics().protocol(), c.id(),
+                    printable(client));
         }
     }
 

@@ -15,32 +15,36 @@ class ProxyTokenTest {
 
     @Test
     void aTokenLogsInOnlyTheAccountItWasIssuedFor() {
-        String token = front.issue("alice@example.com");
-        assertThat(front.verify("alice@example.com", token.toCharArray())).isTrue();
-        assertThat(front.verify("ALICE@example.com", token.toCharArray())).isTrue();
-        assertThat(front.verify("bob@example.com", token.toCharArray())).isFalse();
+        String token = front.issue("alice@example.com", "192.0.2.7:40000");
+        assertThat(front.verify("alice@example.com", token.toCharArray())).contains("192.0.2.7:40000");
+        assertThat(front.verify("ALICE@example.com", token.toCharArray())).contains("192.0.2.7:40000");
+        assertThat(front.verify("bob@example.com", token.toCharArray())).isEmpty();
+        // the client is part of what is signed
+        String[] parts = token.split("\\.");
+        String otherClient = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("10.0.0.1:1".getBytes());
+        assertThat(front.verify("alice@example.com", (parts[0] + "." + otherClient + "." + parts[2]).toCharArray())).isEmpty();
     }
 
     @Test
     void anotherSecretOrATamperedTokenIsRefused() {
-        String token = front.issue("alice@example.com");
+        String token = front.issue("alice@example.com", "192.0.2.7:40000");
         ProxyToken other = new ProxyToken("another-cluster-secret-xx", Clock.fixed(NOW, ZoneOffset.UTC));
-        assertThat(other.verify("alice@example.com", token.toCharArray())).isFalse();
+        assertThat(other.verify("alice@example.com", token.toCharArray())).isEmpty();
         String later = (NOW.getEpochSecond() + 1) + token.substring(token.indexOf('.'));
-        assertThat(front.verify("alice@example.com", later.toCharArray())).isFalse();
-        for (String garbage : new String[] {"", ".", "x.y", "1.", "99999999999999999999999.abc", token + "A"}) {
-            assertThat(front.verify("alice@example.com", garbage.toCharArray())).as(garbage).isFalse();
+        assertThat(front.verify("alice@example.com", later.toCharArray())).isEmpty();
+        for (String garbage : new String[] {"", ".", "..", "x.y.z", "1..", "1.!!.abc", "99999999999999999999999.a.b", token + "A"}) {
+            assertThat(front.verify("alice@example.com", garbage.toCharArray())).as(garbage).isEmpty();
         }
     }
 
     @Test
     void aTokenExpires() {
-        String token = front.issue("alice@example.com");
+        String token = front.issue("alice@example.com", "192.0.2.7:40000");
         Instant late = NOW.plus(ProxyToken.VALIDITY).plus(Duration.ofSeconds(1));
         ProxyToken store = new ProxyToken("a-cluster-secret-of-length", Clock.fixed(late, ZoneOffset.UTC));
-        assertThat(store.verify("alice@example.com", token.toCharArray())).isFalse();
+        assertThat(store.verify("alice@example.com", token.toCharArray())).isEmpty();
         ProxyToken inTime = new ProxyToken("a-cluster-secret-of-length", Clock.fixed(NOW.plusSeconds(30), ZoneOffset.UTC));
-        assertThat(inTime.verify("alice@example.com", token.toCharArray())).isTrue();
+        assertThat(inTime.verify("alice@example.com", token.toCharArray())).isPresent();
     }
 
     @Test
