@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     static final String DOMAIN = "example.test";
     static final String[] ACCOUNTS = {"demo@" + DOMAIN, "probe@" + DOMAIN};
-    /** The demo's store nodes, in start order; the first serves the demo accounts (until the front proxy exists). */
+    /** The demo's store nodes, in start order; the first masters the demo accounts' slots. */
     static final List<String> NODES = List.of("node1", "node2", "node3");
     /** Slots per ordered pair of nodes: 3 nodes make 12 slots, each node masters 4 and holds 4 replicas. */
     static final int SLOTS_PER_PAIR = 2;
