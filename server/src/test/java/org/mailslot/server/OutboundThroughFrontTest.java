@@ -72,6 +72,11 @@ class OutboundThroughFrontTest {
                 SmtpSink refusing = new SmtpSink("127.0.0.1", sinkPort, "sink.test", dir.resolve("sink3"), "-r", "RCPT");
                 submit(front, alice, "later@remote.example", "third", "third-id");
                 Thread.sleep(1500); // at least one attempt meets the 4xx
+                // the operator's view of node1's queue: the message waits for later@, with the remote server's answer
+                assertThat(StoreCluster.await(Duration.ofSeconds(10), () -> cluster.admin("queue", "list") == 0
+                        && cluster.out().contains("later@remote.example") && cluster.out().contains(" 4"))).as(cluster.out()).isTrue();
+                assertThat(cluster.admin("queue", "list", "--json")).isZero();
+                assertThat(cluster.out()).contains("\"address\" : \"later@remote.example\"", "\"state\" : \"PENDING\"");
                 cluster.node(1).kill9();
                 refusing.close();
                 assertThat(cluster.admin("slot", "failover", Integer.toString(slot), "--reason", "test: node1 killed"))

@@ -17,7 +17,7 @@ import java.util.Optional;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Manages domains, accounts, aliases, slots, nodes, the cluster and VIPs.",
         subcommands = {DomainCommands.class, AccountCommands.class, AliasCommands.class, SlotCommands.class,
-                NodeCommands.class, ClusterCommands.class, VipCommands.class})
+                NodeCommands.class, ClusterCommands.class, VipCommands.class, QueueCommands.class})
 public final class AdminCommand implements Runnable {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "the node's mailslot.yaml (the demo prints its path)")

@@ -27,7 +27,7 @@ import java.time.Instant;
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
     private static final int MAX_REQUEST = 4096;
 
     private final Path path;
@@ -111,6 +111,7 @@ public final class ControlServer implements AutoCloseable {
                 }
                 case "restore" -> admin.restore(r.slot(), r.accountId(), Instant.ofEpochMilli(r.sinceEpochMillis()));
                 case "verify" -> admin.verify(r.slot());
+                case "queue" -> admin.queue();
                 default -> throw new StoreException(StoreException.Reason.INVALID, "unknown operation '" + r.op() + "'");
             };
             return new ControlResponse(JSON.valueToTree(result), null, null);

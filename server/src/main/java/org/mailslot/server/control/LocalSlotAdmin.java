@@ -1,10 +1,14 @@
 package org.mailslot.server.control;
 
+import org.mailslot.store.CopyRole;
 import org.mailslot.store.QuotaUsage;
+import org.mailslot.store.SlotStore;
 import org.mailslot.store.SlotStores;
 import org.mailslot.store.VerifyReport;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Slot administration on slot stores this process has open (the node's own, or the CLI's when no node runs). */
 public final class LocalSlotAdmin implements SlotAdmin {
@@ -36,6 +40,23 @@ public final class LocalSlotAdmin implements SlotAdmin {
     public VerifyReport verify(int slot) {
         return stores.slot(slot).verify();
     }
+
+    /** Only master copies: a replica holds the same entries, and its master is the one that delivers them. */
+    @Override
+    public List<QueuedMessage> queue() {
+        List<QueuedMessage> out = new ArrayList<>();
+        for (int id : stores.openSlotIds()) {
+            SlotStore store = stores.slot(id);
+            if (store.role() == CopyRole.MASTER) {
+                store.dueOutbound(Instant.ofEpochMilli(Long.MAX_VALUE), QUEUE_LIMIT)
+                        .forEach(e -> out.add(new QueuedMessage(id, e)));
+            }
+        }
+        return out;
+    }
+
+    /** At most this many entries per slot are listed. */
+    static final int QUEUE_LIMIT = 10_000;
 
     @Override
     public void close() {

@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Slot administration done by the running node, asked through its control socket. */
@@ -53,6 +54,16 @@ public final class RemoteSlotAdmin implements SlotAdmin {
     @Override
     public VerifyReport verify(int slot) {
         return convert(call(new ControlRequest("verify", slot, 0, 0)), VerifyReport.class);
+    }
+
+    @Override
+    public List<QueuedMessage> queue() {
+        try {
+            return ControlServer.JSON.readerFor(new com.fasterxml.jackson.core.type.TypeReference<List<QueuedMessage>>() { })
+                    .readValue(call(new ControlRequest("queue", 0, 0, 0)));
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Reason.IO, "unreadable answer from the node: " + e.getMessage(), e);
+        }
     }
 
     private JsonNode call(ControlRequest request) {

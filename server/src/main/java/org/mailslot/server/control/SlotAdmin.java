@@ -1,9 +1,11 @@
 package org.mailslot.server.control;
 
+import org.mailslot.store.OutboundEntry;
 import org.mailslot.store.QuotaUsage;
 import org.mailslot.store.VerifyReport;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What {@code mailslot admin} does to slot data. A running node owns its slot files (one process per slot), so
@@ -18,6 +20,12 @@ public interface SlotAdmin extends AutoCloseable {
     int restore(int slot, long accountId, Instant expungedSince);
 
     VerifyReport verify(int slot);
+
+    /** The outbound queues of the slots mastered here, every entry with a recipient still pending. */
+    List<QueuedMessage> queue();
+
+    /** One queue entry and the slot whose queue holds it. */
+    record QueuedMessage(int slot, OutboundEntry entry) {}
 
     @Override
     void close();

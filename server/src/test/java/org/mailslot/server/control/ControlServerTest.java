@@ -51,6 +51,15 @@ class ControlServerTest {
         }
 
         @Override
+        public List<QueuedMessage> queue() {
+            Instant at = Instant.parse("2026-11-29T10:00:00Z");
+            return List.of(new QueuedMessage(3, new org.mailslot.store.OutboundEntry(17, 5, "a@example.com", "ab", 900,
+                    at, at.plusSeconds(432_000), false, List.of(new org.mailslot.store.OutboundRecipient("b@example.org",
+                    org.mailslot.store.OutboundRecipient.State.PENDING, 2, at.plusSeconds(600), "4.4.1",
+                    "connection refused", null)))));
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -64,6 +73,7 @@ class ControlServerTest {
             assertThat(remote.usage(1, 7)).isEqualTo(new QuotaUsage(7, 1234, 5));
             assertThat(remote.restore(1, 7, Instant.EPOCH)).isEqualTo(3);
             assertThat(remote.verify(2).clean()).isTrue();
+            assertThat(remote.queue()).isEqualTo(new FixedAdmin().queue()); // instants and states survive the socket
             assertThatThrownBy(() -> remote.deleteAccount(1, 9)).isInstanceOf(StoreException.class)
                     .hasMessage("no account 9 in slot 1")
                     .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.NOT_FOUND));
