@@ -77,6 +77,8 @@ class OutboundThroughFrontTest {
                         && cluster.out().contains("later@remote.example") && cluster.out().contains(" 4"))).as(cluster.out()).isTrue();
                 assertThat(cluster.admin("queue", "list", "--json")).isZero();
                 assertThat(cluster.out()).contains("\"address\" : \"later@remote.example\"", "\"state\" : \"PENDING\"");
+                assertThat(cluster.admin("queue", "flush")).isZero();
+                assertThat(cluster.out()).contains("1 recipient(s) due now");
                 cluster.node(1).kill9();
                 refusing.close();
                 assertThat(cluster.admin("slot", "failover", Integer.toString(slot), "--reason", "test: node1 killed"))
@@ -88,6 +90,18 @@ class OutboundThroughFrontTest {
                     assertThat(count(sink, "third-id")).as("delivered once (at-least-once window: an accepted attempt"
                             + " whose record died with the master)").isEqualTo(1);
                 }
+                // 4. the operator deletes a message that cannot leave (nothing listens at the smarthost now)
+                submit(front, alice, "never@remote.example", "fourth", "fourth-id");
+                Path node2 = cluster.node(2).config();
+                assertThat(StoreCluster.await(Duration.ofSeconds(20), () -> StoreCluster.admin(node2, "queue", "list")
+                        .out().contains("never@remote.example"))).isTrue();
+                String listed = StoreCluster.admin(node2, "queue", "list").out();
+                String id = listed.lines().filter(l -> l.contains("never@remote.example")).findFirst().orElseThrow()
+                        .split("\\s+")[0];
+                StoreCluster.Admin deleted = StoreCluster.admin(node2, "queue", "delete", id);
+                assertThat(deleted.code()).as(deleted.err()).isZero();
+                assertThat(StoreCluster.admin(node2, "queue", "list").out()).doesNotContain("never@remote.example");
+                assertThat(StoreCluster.admin(node2, "queue", "delete", id).code()).isEqualTo(3); // not found
             }
         }
     }

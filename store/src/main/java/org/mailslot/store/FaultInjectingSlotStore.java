@@ -187,6 +187,16 @@ public final class FaultInjectingSlotStore implements SlotStore {
     }
 
     @Override
+    public int flushOutbound(Instant now) {
+        return delegate.flushOutbound(now);
+    }
+
+    @Override
+    public boolean deleteOutbound(long queueId) {
+        return delegate.deleteOutbound(queueId);
+    }
+
+    @Override
     public List<MessageMeta> messages(long mailboxId) {
         return delegate.messages(mailboxId);
     }

@@ -111,6 +111,26 @@ final class OutboundOps {
         return finished ? Optional.empty() : OutboundRows.entry(tx.c(), id);
     }
 
+    /** The operator's flush: pending recipients due later than {@code nowMillis} are due now. */
+    static int flush(Tx tx, long nowMillis) throws SQLException {
+        int moved = tx.update("UPDATE outbound_rcpt SET next_attempt_at = ? WHERE state = 0 AND next_attempt_at > ?",
+                nowMillis, nowMillis);
+        if (moved > 0) {
+            tx.change("outbound.flush", Tx.payload("recipients", moved));
+        }
+        return moved;
+    }
+
+    /** The operator's delete: the entry leaves the queue, unreported. False when there is none. */
+    static boolean delete(Tx tx, long id) throws SQLException {
+        if (tx.queryLong("SELECT count(*) FROM outbound WHERE id = ?", id) == 0) {
+            return false;
+        }
+        remove(tx, "queue_id = ?", "id = ?", id);
+        tx.change("outbound.delete", Tx.payload("id", id));
+        return true;
+    }
+
     /** A deleted account's queued mail goes with it: there is nobody left to tell about it. */
     static void deleteForAccount(Tx tx, long accountId) throws SQLException {
         remove(tx, "queue_id IN (SELECT id FROM outbound WHERE account_id = ?)", "account_id = ?", accountId);

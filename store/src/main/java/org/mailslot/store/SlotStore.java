@@ -140,6 +140,18 @@ public sealed interface SlotStore extends AutoCloseable permits SqliteSlotStore,
      */
     Optional<OutboundEntry> recordOutboundAttempt(long queueId, List<OutboundOutcome> outcomes, OutboundNotice notice);
 
+    /**
+     * The operator's flush (a write): every pending recipient due later than {@code now} becomes due at {@code now},
+     * so the runner tries it at its next scan. Returns how many recipients were moved.
+     */
+    int flushOutbound(Instant now);
+
+    /**
+     * The operator's delete (a write): the entry and all its recipients leave the queue without a report to the
+     * sender (Postfix's postsuper -d). False when there is no such entry.
+     */
+    boolean deleteOutbound(long queueId);
+
     // reads
 
     List<MessageMeta> messages(long mailboxId);

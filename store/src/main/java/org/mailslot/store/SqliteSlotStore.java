@@ -490,6 +490,17 @@ final class SqliteSlotStore implements SlotStore {
     }
 
     @Override
+    public int flushOutbound(Instant now) {
+        long nowMillis = now.toEpochMilli();
+        return writer.submit(tx -> OutboundOps.flush(tx, nowMillis), null);
+    }
+
+    @Override
+    public boolean deleteOutbound(long queueId) {
+        return writer.submit(tx -> OutboundOps.delete(tx, queueId), null);
+    }
+
+    @Override
     public Optional<OutboundEntry> claimOutbound(long queueId, Instant now, Instant retryAt) {
         long nowMillis = now.toEpochMilli();
         long retryMillis = retryAt.toEpochMilli();

@@ -153,6 +153,14 @@ class ChangeReplayTest {
         assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
         assertThat(replica.verify().problems()).isEmpty();
 
+        // the operator's delete is a change like any other
+        long doomed = master.submit(ALICE, "alice@example.com", List.of("zed@example.org"),
+                MessageContent.of(mail("doomed", "deleted by the operator")), DATE, expires, 0, false);
+        assertThat(master.deleteOutbound(doomed)).isTrue();
+        ship(master, replica, 4);
+        assertThat(replica.outbound(doomed)).isEmpty();
+        assertThat(replica.contentDigest()).isEqualTo(master.contentDigest());
+
         // the promoted replica finds the entry due when the old master's claim runs out, and finishes it
         master.close();
         replica.becomeMaster(2, null);

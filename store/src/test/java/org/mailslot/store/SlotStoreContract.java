@@ -951,6 +951,25 @@ abstract class SlotStoreContract {
     }
 
     @Test
+    void theOperatorFlushesAndDeletesQueuedMail() {
+        long first = submit("flush me", false, "bob@example.org");
+        long second = submit("delete me", false, "carol@example.net");
+        Instant now = Instant.now();
+        store.claimOutbound(first, now, now.plusSeconds(3600)).orElseThrow();
+        store.claimOutbound(second, now, now.plusSeconds(3600)).orElseThrow();
+        assertThat(store.dueOutbound(now, 10)).isEmpty();
+
+        assertThat(store.flushOutbound(now)).isEqualTo(2);
+        assertThat(store.dueOutbound(now, 10)).extracting(OutboundEntry::id).containsExactlyInAnyOrder(first, second);
+        assertThat(store.flushOutbound(now)).isZero(); // nothing due later any more
+
+        assertThat(store.deleteOutbound(second)).isTrue();
+        assertThat(store.outbound(second)).isEmpty();
+        assertThat(store.deleteOutbound(second)).isFalse();
+        assertThat(store.dueOutbound(now, 10)).extracting(OutboundEntry::id).containsExactly(first);
+    }
+
+    @Test
     void anAttemptIsClaimedOnceAndItsOutcomesRecordedUntilTheEntryLeaves() {
         long id = submit("try", true, "bob@example.org", "carol@example.net");
         Instant now = Instant.now();

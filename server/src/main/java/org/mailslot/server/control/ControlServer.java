@@ -112,6 +112,11 @@ public final class ControlServer implements AutoCloseable {
                 case "restore" -> admin.restore(r.slot(), r.accountId(), Instant.ofEpochMilli(r.sinceEpochMillis()));
                 case "verify" -> admin.verify(r.slot());
                 case "queue" -> admin.queue();
+                case "queue-flush" -> admin.flushQueue();
+                case "queue-delete" -> {
+                    admin.deleteQueued(r.slot(), r.accountId()); // accountId carries the queue entry's id
+                    yield "ok";
+                }
                 default -> throw new StoreException(StoreException.Reason.INVALID, "unknown operation '" + r.op() + "'");
             };
             return new ControlResponse(JSON.valueToTree(result), null, null);

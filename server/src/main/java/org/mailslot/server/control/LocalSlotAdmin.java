@@ -4,6 +4,7 @@ import org.mailslot.store.CopyRole;
 import org.mailslot.store.QuotaUsage;
 import org.mailslot.store.SlotStore;
 import org.mailslot.store.SlotStores;
+import org.mailslot.store.StoreException;
 import org.mailslot.store.VerifyReport;
 
 import java.time.Instant;
@@ -53,6 +54,29 @@ public final class LocalSlotAdmin implements SlotAdmin {
             }
         }
         return out;
+    }
+
+    @Override
+    public int flushQueue() {
+        int moved = 0;
+        for (int id : stores.openSlotIds()) {
+            SlotStore store = stores.slot(id);
+            if (store.role() == CopyRole.MASTER) {
+                moved += store.flushOutbound(Instant.now());
+            }
+        }
+        return moved;
+    }
+
+    @Override
+    public void deleteQueued(int slot, long queueId) {
+        if (!stores.openSlotIds().contains(slot) || stores.slot(slot).role() != CopyRole.MASTER) {
+            throw new StoreException(StoreException.Reason.NOT_FOUND, "slot " + slot
+                    + " is not mastered by this node: run the command on its master");
+        }
+        if (!stores.slot(slot).deleteOutbound(queueId)) {
+            throw new StoreException(StoreException.Reason.NOT_FOUND, "no queue entry " + slot + "." + queueId);
+        }
     }
 
     /** At most this many entries per slot are listed. */

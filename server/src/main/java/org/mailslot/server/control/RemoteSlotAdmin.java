@@ -66,6 +66,16 @@ public final class RemoteSlotAdmin implements SlotAdmin {
         }
     }
 
+    @Override
+    public int flushQueue() {
+        return call(new ControlRequest("queue-flush", 0, 0, 0)).asInt();
+    }
+
+    @Override
+    public void deleteQueued(int slot, long queueId) {
+        call(new ControlRequest("queue-delete", slot, queueId, 0));
+    }
+
     private JsonNode call(ControlRequest request) {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));

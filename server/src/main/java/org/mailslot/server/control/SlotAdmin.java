@@ -24,6 +24,12 @@ public interface SlotAdmin extends AutoCloseable {
     /** The outbound queues of the slots mastered here, every entry with a recipient still pending. */
     List<QueuedMessage> queue();
 
+    /** Makes every pending recipient in the queues of the slots mastered here due now; returns how many. */
+    int flushQueue();
+
+    /** Removes the entry from the slot's queue, unreported; NOT_FOUND when the slot is not mastered here or has none. */
+    void deleteQueued(int slot, long queueId);
+
     /** One queue entry and the slot whose queue holds it. */
     record QueuedMessage(int slot, OutboundEntry entry) {}
 

@@ -60,6 +60,16 @@ class ControlServerTest {
         }
 
         @Override
+        public int flushQueue() {
+            return 4;
+        }
+
+        @Override
+        public void deleteQueued(int slot, long queueId) {
+            throw new StoreException(StoreException.Reason.NOT_FOUND, "no queue entry " + slot + "." + queueId);
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -74,6 +84,8 @@ class ControlServerTest {
             assertThat(remote.restore(1, 7, Instant.EPOCH)).isEqualTo(3);
             assertThat(remote.verify(2).clean()).isTrue();
             assertThat(remote.queue()).isEqualTo(new FixedAdmin().queue()); // instants and states survive the socket
+            assertThat(remote.flushQueue()).isEqualTo(4);
+            assertThatThrownBy(() -> remote.deleteQueued(3, 99)).hasMessage("no queue entry 3.99");
             assertThatThrownBy(() -> remote.deleteAccount(1, 9)).isInstanceOf(StoreException.class)
                     .hasMessage("no account 9 in slot 1")
                     .satisfies(e -> assertThat(((StoreException) e).reason()).isEqualTo(StoreException.Reason.NOT_FOUND));
