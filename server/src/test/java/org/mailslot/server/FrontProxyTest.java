@@ -125,6 +125,28 @@ class FrontProxyTest {
             String fetched = new String(f.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(Files.readString(mbox)).as(fetched).contains("Subject: via the front");
 
+            // Python's smtplib at the front: MX, then submission with STARTTLS and LOGIN; a forged From is refused
+            String smtplib = python("""
+                    import smtplib, ssl
+                    mx = smtplib.SMTP('127.0.0.1', %d)
+                    mx.sendmail('x@elsewhere.test', ['%s'], b'From: x@elsewhere.test\\r\\nSubject: smtplib mx\\r\\n\\r\\nhi\\r\\n')
+                    mx.quit()
+                    s = smtplib.SMTP('127.0.0.1', %d)
+                    ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+                    s.starttls(context=ctx)
+                    s.login('%s', '%s')
+                    s.sendmail('%s', ['%s'], b'From: %s\\r\\nSubject: smtplib submission\\r\\n\\r\\nhi\\r\\n')
+                    try:
+                        s.sendmail('%s', ['%s'], b'From: %s\\r\\nSubject: forged\\r\\n\\r\\nhi\\r\\n')
+                        print('FORGED ACCEPTED')
+                    except smtplib.SMTPDataError as e:
+                        print('FORGED REFUSED', e.smtp_code)
+                    s.quit()
+                    print('SMTPLIB OK')
+                    """.formatted(front.port("smtp"), bob, front.port("submission"), alice, StoreCluster.PASSWORD,
+                    alice, bob, alice, alice, bob, bob));
+            assertThat(smtplib).contains("FORGED REFUSED 553", "SMTPLIB OK");
+
             // submission: AUTH after STARTTLS at the front; the store checks the sender and keeps a copy in Sent
             String sub = run("swaks", "--server", "127.0.0.1", "--port", String.valueOf(front.port("submission")), "--tls",
                     "--auth", "PLAIN", "--auth-user", alice, "--auth-password", StoreCluster.PASSWORD,

@@ -38,6 +38,7 @@ class FrontTakeoverTest {
                 vips.forEach(v -> d.addVip(v, null));
             }
             int imapPort = ThreadLocalRandom.current().nextInt(30_000, 40_000);
+            int dnsPort = imapPort + 1;
             List<NodeProcess> fronts = new ArrayList<>();
             try {
                 for (int i = 1; i <= 2; i++) {
@@ -58,7 +59,11 @@ class FrontTakeoverTest {
                               listen-tls: ""
                             metrics:
                               listen: 127.0.0.1:0
-                            """.formatted(own, imapPort), cluster.frontKeys(own));
+                            """.formatted(own, imapPort), cluster.frontKeys(own) + """
+                            dns:
+                              listen: %s:%d
+                              zone: %s
+                            """.formatted(own, dnsPort, StoreCluster.DOMAIN));
                     front.launch(List.of());
                     fronts.add(front);
                 }
@@ -91,6 +96,24 @@ class FrontTakeoverTest {
                         }
                     }));
                 }
+                // and clients that look the service name up through the fronts' DNS responders each time, as mail
+                // clients do: imap.<zone> answers with the VIPs (held by a live front) in a new order every time
+                org.xbill.DNS.Resolver dns = resolver(List.of(cluster.spareAddress(1), cluster.spareAddress(2)), dnsPort);
+                AtomicInteger byNameOk = new AtomicInteger();
+                AtomicInteger byNameFailed = new AtomicInteger();
+                java.util.concurrent.atomic.AtomicLong byNameLastFailure = new java.util.concurrent.atomic.AtomicLong();
+                clients.add(Thread.ofVirtual().start(() -> {
+                    while (!stop.get()) {
+                        String address = lookUp(dns, "imap." + StoreCluster.DOMAIN + ".");
+                        if (address != null && login(address, imapPort, alice)) {
+                            byNameOk.incrementAndGet();
+                        } else {
+                            byNameFailed.incrementAndGet();
+                            byNameLastFailure.set(System.nanoTime());
+                        }
+                        sleep(50);
+                    }
+                }));
                 sleep(500);
                 long killedAt = System.nanoTime();
                 killedAtRef.set(killedAt);
@@ -109,7 +132,14 @@ class FrontTakeoverTest {
                                 + " %d ms after the kill%n",
                         (backAt.get() - killedAt) / 1_000_000, answeringAfter / 1_000_000, failed.get(), ok.get(),
                         lastFailure.values().stream().mapToLong(t -> (t - killedAt) / 1_000_000).max().orElse(0));
+                System.out.printf("front takeover, clients by service name: %d logins failed, %d succeeded; last failure"
+                                + " %d ms after the kill%n", byNameFailed.get(), byNameOk.get(),
+                        byNameLastFailure.get() == 0 ? 0 : (byNameLastFailure.get() - killedAt) / 1_000_000);
                 assertThat(back).as("every VIP answers again").isTrue();
+                assertThat(byNameOk.get()).as("clients by service name log in").isPositive();
+                assertThat(byNameLastFailure.get() - killedAt).as("no login by name fails once every VIP answers again")
+                        .isLessThan(answeringAfter + Duration.ofSeconds(1).toNanos());
+                assertThat(lookUp(dns, "imap." + StoreCluster.DOMAIN + ".")).isIn(vips);
                 assertThat(holders).as("the survivor holds both VIPs").hasSize(1).doesNotContain(before.get(victimVip));
                 assertThat(owners(cluster)).containsOnlyKeys(vips);
                 assertThat(lastFailure.keySet()).as("logins through the survivor's own VIP never failed")
@@ -120,6 +150,33 @@ class FrontTakeoverTest {
                     f.close();
                 }
             }
+        }
+    }
+
+    /** A stub resolver asking the fronts' DNS responders, the second when the first does not answer. */
+    private static org.xbill.DNS.Resolver resolver(List<String> servers, int port) throws Exception {
+        List<org.xbill.DNS.Resolver> each = new ArrayList<>();
+        for (String server : servers) {
+            org.xbill.DNS.SimpleResolver r = new org.xbill.DNS.SimpleResolver(new InetSocketAddress(server, port));
+            r.setTimeout(Duration.ofMillis(500));
+            each.add(r);
+        }
+        org.xbill.DNS.ExtendedResolver resolver = new org.xbill.DNS.ExtendedResolver(each);
+        resolver.setTimeout(Duration.ofMillis(1500));
+        return resolver;
+    }
+
+    /** The first address of the name's A records, or null when the lookup failed. */
+    private static String lookUp(org.xbill.DNS.Resolver resolver, String name) {
+        try {
+            org.xbill.DNS.Lookup lookup = new org.xbill.DNS.Lookup(name, org.xbill.DNS.Type.A);
+            lookup.setResolver(resolver);
+            lookup.setCache(null);
+            org.xbill.DNS.Record[] records = lookup.run();
+            return records == null || records.length == 0 ? null
+                    : ((org.xbill.DNS.ARecord) records[0]).getAddress().getHostAddress();
+        } catch (Exception e) {
+            return null;
         }
     }
 
