@@ -471,8 +471,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             ObjectNode a = accounts.addObject().put("address", address).put("password", password);
             directory.findAccount(address).map(Account::slotId).ifPresent(slot -> a.put("slot", slot));
         });
-        if (first.has("tls")) {
-            root.set("tls", first.path("tls"));
+        // the certificate of the services above: the fronts' one (each node's own is in its entry under nodes)
+        JsonNode frontTls = frontStatuses.getFirst().path("tls");
+        if (!frontTls.isMissingNode()) {
+            root.set("tls", frontTls);
         }
         root.put("clusterSecretFile", dir.resolve("cluster-secret").toString());
         Map<String, Node> nodes = directory.listNodes().stream().collect(Collectors.toMap(Node::name, n -> n));
@@ -492,6 +494,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             ArrayNode masters = n.putArray("masters");
             slots.stream().filter(s -> s.masterNode().equals(child.name())).forEach(s -> masters.add(s.id()));
             n.set("services", statuses.get(i).path("services"));
+            if (statuses.get(i).has("tls")) {
+                n.set("tls", statuses.get(i).path("tls"));
+            }
         }
         for (int i = 0; i < FRONTS.size(); i++) {
             ChildNode child = running.get(NODES.size() + i);
@@ -504,6 +509,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             n.put("log", child.log().toString());
             n.putArray("masters");
             n.set("services", frontStatuses.get(i).path("services"));
+            if (frontStatuses.get(i).has("tls")) {
+                n.set("tls", frontStatuses.get(i).path("tls"));
+            }
         }
         root.putObject("dns").put("host", dnsAddress(0)).put("port", DNS_PORT).put("zone", DOMAIN);
         ObjectNode names = root.putObject("serviceNames");

@@ -50,7 +50,9 @@ class DemoTest {
             assertThat(services.path("pop3s").path("tls").asText()).isEqualTo("implicit");
             assertThat(services.path("imap").path("port").asInt()).isEqualTo(2143);
             assertThat(services.path("imaps").path("port").asInt()).isEqualTo(2993);
-            assertThat(Path.of(demo.path("tls").path("certificate").asText())).exists();
+            // the certificate clients of those services see: the fronts' one; each node's own is in its entry
+            assertThat(Path.of(demo.path("tls").path("certificate").asText())).exists()
+                    .isEqualTo(dir.resolve("front-tls").resolve("cert.pem"));
             List<String> addresses = new ArrayList<>();
             demo.path("accounts").forEach(a -> addresses.add(a.path("address").asText()));
             assertThat(addresses).containsExactly("demo@example.test", "probe@example.test");
@@ -79,6 +81,7 @@ class DemoTest {
                     }
                 }
                 assertThat(node.path("services").path("replication").path("port").asInt()).isEqualTo(2401);
+                assertThat(Path.of(node.path("tls").path("certificate").asText())).exists();
             }
             assertThat(nodePids).doesNotHaveDuplicates();
             assertThat(demo.path("pid").asLong()).isEqualTo(nodePids.getFirst());
