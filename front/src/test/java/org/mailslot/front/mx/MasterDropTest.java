@@ -5,9 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailslot.directory.Account;
-import org.mailslot.directory.Directory;
-import org.mailslot.directory.DirectorySettings;
 import org.mailslot.front.FrontSettings;
+import org.mailslot.front.FakeStore;
 import org.mailslot.front.SlotRouter;
 import org.mailslot.protocols.delivery.MailDrop;
 import org.mailslot.store.MessageContent;
@@ -16,7 +15,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,44 +30,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MasterDropTest {
     @TempDir
     Path dir;
-    private Directory directory;
-    private SlotRouter router;
+    private FakeStore store;
     private Account alice;
-    private ServerSocket store;
-    private final AtomicInteger sessions = new AtomicInteger();
+    private SlotRouter router;
 
     @BeforeEach
     void setUp() throws IOException {
-        directory = Directory.open(new DirectorySettings("jdbc:sqlite:" + dir.resolve("directory.db"), null, null,
-                2, 1024, 1, 1, "+"));
-        directory.registerNode("node1", "127.0.0.1");
-        directory.ensureSlots("node1", 1);
-        directory.addDomain("example.com");
-        alice = directory.addAccount("alice@example.com", "pw-pw-pw-pw".toCharArray(), 0);
-        router = new SlotRouter(directory, Duration.ofMillis(100));
-        store = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        store = new FakeStore(dir);
+        alice = store.alice;
+        router = store.router;
     }
 
     @AfterEach
     void tearDown() throws IOException {
         store.close();
-        router.close();
-        directory.close();
     }
 
     /** An LMTP store whose answer to RCPT in session n (from 0) is {@code rcptReply.apply(n)}. */
     private void serve(IntFunction<String> rcptReply) {
-        Thread.ofVirtual().start(() -> {
-            while (!store.isClosed()) {
-                try {
-                    Socket s = store.accept();
-                    int n = sessions.getAndIncrement();
-                    Thread.ofVirtual().start(() -> lmtp(s, rcptReply.apply(n)));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        store.serve((s, n) -> lmtp(s, rcptReply.apply(n)));
     }
 
     private static void lmtp(Socket s, String rcptReply) {
@@ -110,7 +88,7 @@ class MasterDropTest {
     }
 
     private MailDrop drop(Duration masterWait) {
-        FrontSettings settings = new FrontSettings(143, 110, 587, store.getLocalPort(), Duration.ofMillis(300),
+        FrontSettings settings = new FrontSettings(143, 110, 587, store.port(), Duration.ofMillis(300),
                 masterWait, Duration.ofMillis(100));
         return new MasterDrop(router, settings, "front.test", Clock.systemUTC());
     }
@@ -124,27 +102,27 @@ class MasterDropTest {
     void aMasterThatRefusesForNowIsAskedAgainWithinTheTransaction() {
         serve(n -> n < 2 ? "451 4.3.0 <alice@example.com> not master of slot 1" : "250 2.1.5 Ok");
         assertThat(deliver(drop(Duration.ofSeconds(10)))).singleElement().isInstanceOf(MailDrop.Outcome.Delivered.class);
-        assertThat(sessions.get()).isEqualTo(3);
+        assertThat(store.sessions()).isEqualTo(3);
     }
 
     @Test
     void noMasterWithinTheWaitIsATemporaryFailure() {
         serve(n -> "451 4.3.0 <alice@example.com> not master of slot 1");
         assertThat(deliver(drop(Duration.ofMillis(600)))).singleElement().isInstanceOf(MailDrop.Outcome.TemporaryFailure.class);
-        assertThat(sessions.get()).isGreaterThanOrEqualTo(2);
+        assertThat(store.sessions()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
     void aFullMailboxIsOverQuotaAndNotRetried() {
         serve(n -> "452 4.2.2 <alice@example.com> Mailbox full");
         assertThat(deliver(drop(Duration.ofSeconds(10)))).singleElement().isInstanceOf(MailDrop.Outcome.OverQuota.class);
-        assertThat(sessions.get()).isEqualTo(1);
+        assertThat(store.sessions()).isEqualTo(1);
     }
 
     @Test
     void anUnreachableStoreIsATemporaryFailure() throws IOException {
         MailDrop drop = drop(Duration.ofMillis(500));
-        store.close(); // nothing listens any more
+        store.stopListening(); // nothing listens any more
         assertThat(deliver(drop)).singleElement().isInstanceOf(MailDrop.Outcome.TemporaryFailure.class);
     }
 }

@@ -5,9 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailslot.directory.Account;
-import org.mailslot.directory.Directory;
-import org.mailslot.directory.DirectorySettings;
 import org.mailslot.front.FrontSettings;
+import org.mailslot.front.FakeStore;
 import org.mailslot.front.SlotRouter;
 import org.mailslot.protocols.LoginHandoff;
 import org.mailslot.protocols.SlotUnavailableException;
@@ -16,7 +15,6 @@ import org.mailslot.protocols.auth.ProxyToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,45 +31,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FrontHandoffTest {
     @TempDir
     Path dir;
-    private Directory directory;
-    private SlotRouter router;
+    private FakeStore store;
     private Account alice;
-    private ServerSocket store;
-    private final AtomicInteger connections = new AtomicInteger();
+    private SlotRouter router;
     private final List<String> received = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
-        directory = Directory.open(new DirectorySettings("jdbc:sqlite:" + dir.resolve("directory.db"), null, null,
-                2, 1024, 1, 1, "+"));
-        directory.registerNode("node1", "127.0.0.1");
-        directory.ensureSlots("node1", 1);
-        directory.addDomain("example.com");
-        alice = directory.addAccount("alice@example.com", "pw-pw-pw-pw".toCharArray(), 0);
-        router = new SlotRouter(directory, Duration.ofMillis(100));
-        store = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        store = new FakeStore(dir);
+        alice = store.alice;
+        router = store.router;
     }
 
     @AfterEach
     void tearDown() throws IOException {
         store.close();
-        router.close();
-        directory.close();
     }
 
     /** A fake store that answers the n-th connection (from 0) with what {@code script} returns, then reads forever. */
     private void serve(Function<Integer, String> script) {
-        Thread.ofVirtual().start(() -> {
-            while (!store.isClosed()) {
-                try {
-                    Socket s = store.accept();
-                    int n = connections.getAndIncrement();
-                    Thread.ofVirtual().start(() -> talk(s, script.apply(n)));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        store.serve((s, n) -> talk(s, script.apply(n)));
     }
 
     private void talk(Socket s, String answer) {
@@ -105,7 +83,7 @@ class FrontHandoffTest {
     }
 
     private FrontHandoff handoff(Duration masterWait) {
-        FrontSettings settings = new FrontSettings(store.getLocalPort(), store.getLocalPort(), store.getLocalPort(), 24,
+        FrontSettings settings = new FrontSettings(store.port(), store.port(), store.port(), 24,
                 Duration.ofMillis(300), masterWait, Duration.ofMillis(100));
         return new FrontHandoff(router, new ProxyToken("a-cluster-secret-of-length", Clock.systemUTC()), settings,
                 "front.test", Clock.systemUTC());
@@ -118,7 +96,7 @@ class FrontHandoffTest {
         try (LoginHandoff.Backend backend = handoff(Duration.ofSeconds(10)).open(LoginHandoff.Protocol.IMAP, alice, "c1", "192.0.2.7:40000")) {
             assertThat(backend.loginReply()).isEqualTo("OK [CAPABILITY IMAP4rev2] Logged in");
         }
-        assertThat(connections.get()).isEqualTo(4);
+        assertThat(store.sessions()).isEqualTo(4);
         assertThat(received.getLast()).startsWith("P1 AUTHENTICATE PLAIN ");
     }
 
@@ -127,7 +105,7 @@ class FrontHandoffTest {
         serve(n -> "* OK ready\r\n|P1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
         assertThatThrownBy(() -> handoff(Duration.ofSeconds(10)).open(LoginHandoff.Protocol.IMAP, alice, "c1", "192.0.2.7:40000"))
                 .isInstanceOf(SlotUnavailableException.class).hasMessageContaining("refused the proxy login");
-        assertThat(connections.get()).isEqualTo(1);
+        assertThat(store.sessions()).isEqualTo(1);
     }
 
     @Test
@@ -141,7 +119,7 @@ class FrontHandoffTest {
         });
         assertThatThrownBy(() -> handoff(Duration.ofSeconds(2)).open(LoginHandoff.Protocol.IMAP, alice, "c1", "192.0.2.7:40000"))
                 .isInstanceOf(SlotUnavailableException.class);
-        assertThat(connections.get()).isGreaterThanOrEqualTo(4);
+        assertThat(store.sessions()).isGreaterThanOrEqualTo(4);
     }
 
     @Test
