@@ -34,6 +34,8 @@ public final class SlotRouter implements AutoCloseable {
     private final Map<Integer, List<Watch>> watches = new ConcurrentHashMap<>();
     private final Object wake = new Object();
     private volatile boolean closed;
+    /** nanoTime when the last directory read started (guarded by this). */
+    private long lastRead;
 
     private record Watch(long epoch, Runnable moved) {}
 
@@ -49,9 +51,17 @@ public final class SlotRouter implements AutoCloseable {
         return Optional.ofNullable(routes.get(slot));
     }
 
-    /** Reads the directory again before answering: a caller found the last route wrong (refused, unreachable). */
+    /**
+     * Reads the directory again before answering: a caller found the last route wrong (refused, unreachable). Many
+     * sessions of a moving slot ask at once; a read that started after the caller's request serves them all.
+     */
     public Optional<Route> reroute(int slot) {
-        refreshNow();
+        long asked = System.nanoTime();
+        synchronized (this) {
+            if (lastRead - asked < 0) {
+                refreshNow();
+            }
+        }
         return route(slot);
     }
 
@@ -90,6 +100,7 @@ public final class SlotRouter implements AutoCloseable {
     }
 
     private synchronized void refreshNow() {
+        lastRead = System.nanoTime();
         try {
             Map<String, String> addresses = directory.listNodes().stream()
                     .collect(Collectors.toMap(Node::name, Node::address, (a, b) -> a));
